@@ -91,7 +91,7 @@ public sealed class MarkGlibcxxVersionWeak : Task
                         BitConverter.GetBytes((ushort)(flags | VerFlagWeak)).CopyTo(elf, aux + 4);
                         string temp = path + ".patching";
                         File.WriteAllBytes(temp, elf);
-                        File.Move(temp, path, overwrite: true);
+                        File.Replace(temp, path, destinationBackupFileName: null);
                         return $"marked {versionName} weak";
                     }
                     aux += (int)BitConverter.ToUInt32(elf, aux + 12);
