@@ -26,4 +26,13 @@ public sealed class TimeLimit : Wrapper
         _elapsedSteps++;
         return _elapsedSteps >= MaxEpisodeSteps ? result with { Truncated = true } : result;
     }
+
+    protected override void SaveOwnState(BinaryWriter writer) => writer.Write(_elapsedSteps);
+
+    protected override void LoadOwnState(BinaryReader reader)
+    {
+        int elapsedSteps = reader.ReadInt32();
+        if (elapsedSteps < 0) throw new InvalidDataException($"TimeLimit state holds {elapsedSteps} elapsed steps.");
+        _elapsedSteps = elapsedSteps;
+    }
 }
