@@ -36,7 +36,7 @@ public sealed class NumpyGenerator : IStateful
     private bool _hasUInt32;
     private uint _uinteger;
 
-    private NumpyGenerator(Pcg64State state) => State = state;
+    private NumpyGenerator() { }
 
     /// <summary>
     /// Gymnasium's <c>np_random(seed)</c>: <c>SeedSequence(seed)</c> → <c>PCG64</c> → <c>Generator</c>.
@@ -51,7 +51,7 @@ public sealed class NumpyGenerator : IStateful
         // PCG64 reads generate_state(4, uint64), whose words are little-endian pairs of the uint32 output.
         ulong g0 = Combine(words[0], words[1]), g1 = Combine(words[2], words[3]);
         ulong g2 = Combine(words[4], words[5]), g3 = Combine(words[6], words[7]);
-        var generator = new NumpyGenerator(default);
+        var generator = new NumpyGenerator();
         generator.SeedPcg(new UInt128(g0, g1), new UInt128(g2, g3));
         return generator;
 
@@ -59,11 +59,7 @@ public sealed class NumpyGenerator : IStateful
     }
 
     /// <summary>Creates a generator in exactly <paramref name="state"/>, e.g. one copied from Python.</summary>
-    public static NumpyGenerator FromState(Pcg64State state)
-    {
-        ValidateIncrement(state.Increment);
-        return new NumpyGenerator(state);
-    }
+    public static NumpyGenerator FromState(Pcg64State state) => new() { State = state };
 
     /// <summary>
     /// The bit generator's state. Setting it makes this generator continue exactly as the one it was read from
@@ -80,9 +76,9 @@ public sealed class NumpyGenerator : IStateful
     }
 
     /// <summary>An independent copy that produces the same stream from here on.</summary>
-    public NumpyGenerator Clone() => new(State);
+    public NumpyGenerator Clone() => new() { State = State };
 
-    /// <summary>Writes the complete bit-generator state (38 bytes).</summary>
+    /// <summary>Writes the complete bit-generator state (37 bytes), pending half-word included.</summary>
     public void SaveState(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -209,7 +205,8 @@ public sealed class NumpyGenerator : IStateful
     public long Choice(long start, long stop)
     {
         if (stop <= start) ThrowEmptyChoice();
-        return start + Integers(0, stop - start);
+        // integers(start, stop) runs the same bounded draw on the same range width, offset by start.
+        return Integers(start, stop);
     }
 
     /// <summary>
@@ -338,22 +335,16 @@ public sealed class NumpyGenerator : IStateful
         /// <summary>Fills <paramref name="pool"/> from <paramref name="seed"/>'s 32-bit words, least significant first (seed 0 is the single word 0).</summary>
         public static void MixEntropy(ulong seed, Span<uint> pool)
         {
-            Span<uint> entropy = [(uint)seed, (uint)(seed >> 32)];
-            int entropyLength = seed >> 32 == 0 ? 1 : 2;
+            // A 64-bit seed has at most two words, so none is left over to fold in after the pool is mixed.
             uint hashConst = InitA;
             for (int i = 0; i < pool.Length; i++)
-                pool[i] = HashMix(i < entropyLength ? entropy[i] : 0, ref hashConst);
+                pool[i] = HashMix(i switch { 0 => (uint)seed, 1 => (uint)(seed >> 32), _ => 0 }, ref hashConst);
             for (int src = 0; src < pool.Length; src++)
             {
                 for (int dst = 0; dst < pool.Length; dst++)
                 {
                     if (src != dst) pool[dst] = Mix(pool[dst], HashMix(pool[src], ref hashConst));
                 }
-            }
-            for (int src = pool.Length; src < entropyLength; src++)
-            {
-                for (int dst = 0; dst < pool.Length; dst++)
-                    pool[dst] = Mix(pool[dst], HashMix(entropy[src], ref hashConst));
             }
         }
 
