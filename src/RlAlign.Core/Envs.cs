@@ -55,6 +55,10 @@ public static class Envs
             foreach (string key in options.Keys) merged[key] = options[key];
 
         int? maxSteps = merged.Get<int?>("max_episode_steps", spec.MaxEpisodeSteps);
+        // Every env renders on demand through IEnv.Render(); Gymnasium's render_mode is accepted for familiarity.
+        string? renderMode = merged.Get<string?>("render_mode", null);
+        if (renderMode is not (null or "rgb_array"))
+            throw new ArgumentException($"{id}: render_mode '{renderMode}' is not supported; use rgb_array (IEnv.Render returns the frame).");
         IEnv env = spec.Create(merged);
         string[] unread = merged.UnreadKeys().ToArray();
         if (unread.Length > 0)
