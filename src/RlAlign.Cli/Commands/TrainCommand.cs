@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Globalization;
+using RlAlign.Cli.Experiments;
+using RlAlign.Cli.Runs;
+using Spectre.Console;
+
+namespace RlAlign.Cli.Commands;
+
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var experimentArgument = new Argument<string?>("experiment")
+        {
+            Description = $"An experiment YAML file, or the name of a built-in one ({string.Join(", ", Experiment.EmbeddedNames())}). Default: {Experiment.DefaultExperiment}, unless --env is given.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var overrides = new ExperimentOverrides();
+        var runsDirectory = new Option<string>("--runs-dir") { Description = "Where run folders are created.", DefaultValueFactory = _ => "runs" };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its last checkpoint (same results as an uninterrupted run on CPU)." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Plain progress lines instead of the live bar." };
+
+        var command = new Command("train", "Train an agent: an experiment file and/or --env/--algo, with --set overrides.") { experimentArgument, runsDirectory, resume, quiet };
+        overrides.AddTo(command);
+        command.SetAction(parseResult =>
+        {
+            string? resumeFolder = parseResult.GetValue(resume);
+            string? experimentName = parseResult.GetValue(experimentArgument);
+            Experiment experiment;
+            RunFolder run;
+            string? checkpoint = null;
+            if (resumeFolder is not null)
+            {
+                if (experimentName is not null || overrides.AnyGiven(parseResult))
+                    throw new ArgumentException("--resume continues a run exactly as it was configured; it takes no experiment or overrides.");
+                run = RunFolder.Open(resumeFolder);
+                checkpoint = run.BestAvailableCheckpoint()
+                    ?? throw new FileNotFoundException($"Run folder '{resumeFolder}' has no checkpoint to resume from (checkpoints/latest.ckpt).");
+                if (checkpoint == run.FinalCheckpointPath)
+                    throw new ArgumentException($"The run in '{resumeFolder}' already finished (checkpoints/final.ckpt exists); evaluate it with `rlalign eval {resumeFolder}`.");
+                experiment = Experiment.Load(run.ConfigPath);
+            }
+            else
+            {
+                experiment = experimentName is not null ? Experiment.Load(experimentName)
+                    : parseResult.GetValue(overrides.Env) is not null ? Experiment.Empty()
+                    : Experiment.Load(Experiment.DefaultExperiment);
+                overrides.Apply(parseResult, experiment);
+                run = null!;
+            }
+            ResolvedExperiment resolved = ResolvedExperiment.Resolve(experiment);
+            run ??= RunFolder.Create(parseResult.GetValue(runsDirectory)!, resolved.Ppo.EnvId, resolved.Name, resolved.Ppo.Seed, DateTime.Now);
+
+            using var interrupt = new InterruptSignal();
+            TrainingOutcome outcome = RunWithProgress(resolved, run, checkpoint, parseResult.GetValue(quiet), interrupt.Token);
+            return Report(outcome);
+        });
+        return command;
+    }
+
+    internal static TrainingOutcome RunWithProgress(ResolvedExperiment resolved, RunFolder run, string? checkpoint, bool quiet, CancellationToken cancellationToken)
+    {
+        if (quiet || !AnsiConsole.Profile.Capabilities.Interactive)
+            return TrainingSession.Run(resolved, run, checkpoint, new LineProgress(Console.Out, TimeSpan.FromSeconds(5)), cancellationToken);
+        using var live = new LiveProgress();
+        return TrainingSession.Run(resolved, run, checkpoint, live, cancellationToken);
+    }
+
+    private static int Report(TrainingOutcome outcome)
+    {
+        string returns = outcome.Episodes.Count == 0 ? "no episode finished"
+            : $"mean return of the last {Math.Min(20, outcome.Episodes.Count)} episodes {outcome.Episodes.TakeLast(20).Average(e => e.Return).ToString("F2", CultureInfo.InvariantCulture)}";
+        AnsiConsole.MarkupLine($"{outcome.GlobalStep:N0} steps, {outcome.StepsPerSecond:N0} SPS, {outcome.Elapsed.TotalSeconds:F1} s; {returns}.");
+        if (outcome.FinalEvaluation is { } evaluation)
+            AnsiConsole.MarkupLine($"Evaluation ({evaluation.Returns.Count} episodes, deterministic): return {evaluation.MeanReturn:F2} ± {evaluation.StdReturn:F2}");
+        switch (outcome.End)
+        {
+            case TrainingEnd.Interrupted:
+                AnsiConsole.MarkupLine($"[yellow]Interrupted.[/] Checkpoint saved; continue with: [bold]rlalign train --resume {Markup.Escape(outcome.Run.Path)}[/]");
+                return RlAlignCommand.ExitOk;
+            case TrainingEnd.NonFiniteLoss:
+                RlAlignCommand.WriteError(outcome.Problem!);
+                return RlAlignCommand.ExitFailure;
+            default:
+                AnsiConsole.MarkupLine($"Run folder: [bold]{Markup.Escape(outcome.Run.Path)}[/]");
+                return RlAlignCommand.ExitOk;
+        }
+    }
+}
+
+/// <summary>
+/// The first Ctrl-C (or SIGTERM) asks training to stop at the end of the current iteration and save a
+/// checkpoint; a second Ctrl-C ends the process at once.
+/// </summary>
+internal sealed class InterruptSignal : IDisposable
+{
+    private readonly CancellationTokenSource _source = new();
+    private readonly System.Runtime.InteropServices.PosixSignalRegistration _terminate;
+
+    public InterruptSignal()
+    {
+        Console.CancelKeyPress += OnCancelKeyPress;
+        _terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            _source.Cancel();
+        });
+    }
+
+    public CancellationToken Token => _source.Token;
+
+    public void Dispose()
+    {
+        Console.CancelKeyPress -= OnCancelKeyPress;
+        _terminate.Dispose();
+        _source.Dispose();
+    }
+
+    private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
+    {
+        if (_source.IsCancellationRequested) return; // second Ctrl-C: let the process end
+        e.Cancel = true;
+        _source.Cancel();
+    }
+}

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using RlAlign.Cli;
+
+return await RlAlignCommand.RunAsync(args);
