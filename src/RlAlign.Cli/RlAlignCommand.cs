@@ -24,7 +24,10 @@ public static class RlAlignCommand
             AlgosCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
-        var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        // Ctrl-C is handled by the commands themselves (training saves a checkpoint first), so the
+        // parser's own handler, which would kill the process after a timeout, stays off.
+        var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+        using var redirect = output is null ? null : new ConsoleRedirect(output);
         if (output is not null) invocation.Output = output;
         try
         {
@@ -45,7 +48,34 @@ public static class RlAlignCommand
     /// <summary>Errors caused by what the user typed or gave us: a message, no stack trace.</summary>
     public static bool IsUserError(Exception e)
         => e is ConfigException or UnknownEnvException or UnknownAlgorithmException or ArgumentException
-            or FileNotFoundException or DirectoryNotFoundException or InvalidDataException;
+            or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
+            or RlAlign.Algorithms.CheckpointException;
+
+    /// <summary>Sends everything the CLI prints (plain and Spectre.Console output) to a writer, for tests and embedding.</summary>
+    private sealed class ConsoleRedirect : IDisposable
+    {
+        private readonly TextWriter _originalOut = Console.Out;
+        private readonly IAnsiConsole _originalAnsi = AnsiConsole.Console;
+
+        public ConsoleRedirect(TextWriter output)
+        {
+            Console.SetOut(output);
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(output),
+                Ansi = AnsiSupport.No,
+                ColorSystem = ColorSystemSupport.NoColors,
+                Interactive = InteractionSupport.No,
+            });
+            AnsiConsole.Console.Profile.Width = 400;
+        }
+
+        public void Dispose()
+        {
+            Console.SetOut(_originalOut);
+            AnsiConsole.Console = _originalAnsi;
+        }
+    }
 
     public static void WriteError(string message)
         => AnsiConsole.Console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");

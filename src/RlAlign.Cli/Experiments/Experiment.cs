@@ -53,15 +53,7 @@ public sealed class Experiment
 
     public static Experiment Parse(string yaml, string origin)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            throw new ConfigException(origin, (int)e.Start.Line, $"malformed YAML: {Innermost(e).Message}");
-        }
+        YamlStream stream = LoadYaml(yaml, origin, lineOffset: 0);
         var experiment = new Experiment { Origin = origin };
         if (stream.Documents.Count == 0) return experiment;
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -100,17 +92,8 @@ public sealed class Experiment
             throw new ConfigException(origin, null, $"'{assignment}' is not key=value (e.g. --set learning_rate=3e-4).");
         string key = assignment[..equals].Trim();
         string text = assignment[(equals + 1)..];
-        YamlNode value;
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader($"v: {text}"));
-            value = ((YamlMappingNode)stream.Documents[0].RootNode).Children[new YamlScalarNode("v")];
-        }
-        catch (YamlException e)
-        {
-            throw new ConfigException(origin, null, $"the value of '{key}' ('{text}') is not valid YAML: {Innermost(e).Message}");
-        }
+        YamlStream stream = LoadYaml($"v: {text}", $"{origin} {key}={text}", lineOffset: null);
+        YamlNode value = ((YamlMappingNode)stream.Documents[0].RootNode).Children[new YamlScalarNode("v")];
         Set(key, value, $"{origin} {key}");
     }
 
@@ -142,6 +125,29 @@ public sealed class Experiment
         foreach ((string key, Setting setting) in EnvOptions)
             options[key] = setting.Value is YamlScalarNode scalar ? ConfigBinder.ParseScalar(scalar.Value) : setting.Value.ToString();
         return options;
+    }
+
+    /// <summary>Parses YAML, turning every parser failure into a <see cref="ConfigException"/> with the line.</summary>
+    /// <param name="lineOffset">Null when the text is a single flag value, whose line means nothing to the user.</param>
+    private static YamlStream LoadYaml(string text, string origin, int? lineOffset)
+    {
+        var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
+        try
+        {
+            stream.Load(parser);
+            return stream;
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException(origin, lineOffset + (int)e.Start.Line, $"malformed YAML: {Innermost(e).Message}");
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) for some unterminated flow collections.
+            int? line = parser.Current is { } current ? lineOffset + (int)current.Start.Line : null;
+            throw new ConfigException(origin, line, "malformed YAML: an unterminated [list] or {mapping} (missing ']' or '}').");
+        }
     }
 
     private static string? ReadEmbedded(string name)
