@@ -37,7 +37,7 @@ public static class EvalCommand
                 using var envs = PpoEnvs.MakeVectorEnv(resolved.Ppo, resolved.EnvOptions.Clone());
                 using var trainer = new PpoTrainer(resolved.Ppo, envs);
                 trainer.LoadCheckpoint(checkpoint);
-                result = TrainingSession.EvaluateTrainer(trainer, resolved, count, greedy, evaluationSeed, cancellationToken);
+                result = Evaluator.Evaluate(trainer, count, greedy, evaluationSeed, cancellationToken, resolved.EnvOptions.Clone());
             }
             else if (File.Exists(target))
             {

@@ -113,20 +113,13 @@ public static class TrainingSession
                 if (experiment.Run.FinalEvalEpisodes > 0)
                 {
                     progress.Message($"Evaluating {experiment.Run.FinalEvalEpisodes} episodes with deterministic actions...");
-                    evaluation = EvaluateTrainer(trainer, experiment, experiment.Run.FinalEvalEpisodes, deterministic: true, seed: (ulong)config.Seed + 10_000, cancellationToken);
+                    evaluation = Evaluator.Evaluate(trainer, experiment.Run.FinalEvalEpisodes, deterministic: true, seed: (ulong)config.Seed + 10_000, cancellationToken, experiment.EnvOptions.Clone());
                     log.Information("Final evaluation: mean return {Mean} ± {Std} over {Episodes} episodes", evaluation.MeanReturn, evaluation.StdReturn, evaluation.Returns.Count);
                 }
                 break;
         }
         SavePlot(run, recorder.Episodes, $"{config.EnvId} · {experiment.Name} · seed {config.Seed}", log, progress);
         return new TrainingOutcome(end, run, trainer.GlobalStep, trainer.GlobalStep - startStep, clock.Elapsed, recorder.Episodes.ToArray(), evaluation, problem);
-    }
-
-    /// <summary>Evaluates a trainer's policy on an env built like its training envs (same env options).</summary>
-    public static EvaluationResult EvaluateTrainer(PpoTrainer trainer, ResolvedExperiment experiment, int episodes, bool deterministic, ulong seed, CancellationToken cancellationToken)
-    {
-        using var env = PpoEnvs.MakeEvaluationEnv(trainer.Config, PpoEnvs.ObservationStatistics(trainer.Envs), experiment.EnvOptions.Clone());
-        return Evaluator.Evaluate(trainer.Policy, env, episodes, deterministic, seed, cancellationToken);
     }
 
     private static void AtomicWriteConfig(ResolvedExperiment experiment, RunFolder run)
