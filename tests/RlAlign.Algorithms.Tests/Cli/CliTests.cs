@@ -155,6 +155,19 @@ public class CliTests
     }
 
     [Test]
+    public async Task NonFiniteLossStopsTrainingAndNamesTheQuantity()
+    {
+        (int code, string output) = await Run("train", "--total-steps", "2048", "--quiet", "--set", "learning_rate=1e30", "--set", "anneal_lr=false");
+
+        Assert.That(code, Is.EqualTo(RlAlignCommand.ExitFailure), output);
+        Assert.That(output, Does.Match(@"losses/\w+ became non-finite"));
+        string folder = RunFolders().Single();
+        Assert.That(File.Exists(Path.Combine(folder, "checkpoints", "final.ckpt")), Is.False);
+        Assert.That(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories), Is.Empty);
+        Assert.That(File.ReadAllText(Path.Combine(folder, "log.jsonl")), Does.Contain("Training stopped"));
+    }
+
+    [Test]
     public void ConfigBinderAcceptsTheWaysPeopleWriteNumbers()
     {
         var experiment = Experiment.Parse("total_timesteps: 5e5\nnum_steps: 2_048\ntarget_kl: 0.015\nvector_mode: threaded\n", "inline");
