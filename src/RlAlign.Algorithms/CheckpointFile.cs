@@ -43,7 +43,7 @@ public static class CheckpointFile
         Magic.CopyTo(header);
         BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8), FormatVersion);
         BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(12), length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), Crc32.Compute(body.AsSpan(0, length)));
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), Crc32.Ieee.Compute(body.AsSpan(0, length)));
         AtomicFile.Write(path, stream =>
         {
             stream.Write(header);
@@ -75,7 +75,7 @@ public static class CheckpointFile
                 : $"is corrupt: the header announces {length} payload bytes, but {actual} are present.");
         ReadOnlySpan<byte> payload = file.AsSpan(HeaderSize);
         uint expectedCrc = BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(20));
-        if (Crc32.Compute(payload) != expectedCrc)
+        if (Crc32.Ieee.Compute(payload) != expectedCrc)
             throw new CheckpointException(path, "is corrupt: its checksum does not match its content.");
 
         var reader = new BinaryReader(new MemoryStream(file, HeaderSize, (int)length, writable: false), Encoding.UTF8);
@@ -86,30 +86,5 @@ public static class CheckpointFile
             throw new CheckpointException(path, $"was written by the '{saved}' trainer, not '{algorithm}'.");
         }
         return reader;
-    }
-
-    /// <summary>CRC-32 with the IEEE polynomial (as zlib and PNG).</summary>
-    internal static class Crc32
-    {
-        private static readonly uint[] Table = BuildTable();
-
-        public static uint Compute(ReadOnlySpan<byte> data)
-        {
-            uint crc = 0xFFFFFFFFu;
-            foreach (byte b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-            return ~crc;
-        }
-
-        private static uint[] BuildTable()
-        {
-            var table = new uint[256];
-            for (uint i = 0; i < 256; i++)
-            {
-                uint c = i;
-                for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-                table[i] = c;
-            }
-            return table;
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using RlAlign.Core;
 
 namespace RlAlign.Cli.Runs;
 
@@ -49,11 +50,18 @@ public sealed class TensorBoardWriter : IDisposable
     private void WriteRecord(byte[] data)
     {
         BinaryPrimitives.WriteUInt64LittleEndian(_header, (ulong)data.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(_header.AsSpan(8), Crc32C.Masked(_header.AsSpan(0, 8)));
+        BinaryPrimitives.WriteUInt32LittleEndian(_header.AsSpan(8), MaskedCrc32C(_header.AsSpan(0, 8)));
         _stream.Write(_header);
         _stream.Write(data);
-        BinaryPrimitives.WriteUInt32LittleEndian(_crc, Crc32C.Masked(data));
+        BinaryPrimitives.WriteUInt32LittleEndian(_crc, MaskedCrc32C(data));
         _stream.Write(_crc);
+    }
+
+    /// <summary>TFRecord stores CRC-32C checksums rotated and offset ("masked").</summary>
+    private static uint MaskedCrc32C(ReadOnlySpan<byte> data)
+    {
+        uint crc = Crc32.Castagnoli.Compute(data);
+        return ((crc >> 15) | (crc << 17)) + 0xa282ead8;
     }
 
     /// <summary>The few protobuf wire-format encodings an Event needs.</summary>
@@ -107,36 +115,5 @@ public sealed class TensorBoardWriter : IDisposable
             }
             _buffer.WriteByte((byte)value);
         }
-    }
-}
-
-/// <summary>CRC-32C (Castagnoli) with TFRecord's masking.</summary>
-internal static class Crc32C
-{
-    private static readonly uint[] Table = BuildTable();
-
-    public static uint Masked(ReadOnlySpan<byte> data)
-    {
-        uint crc = Compute(data);
-        return ((crc >> 15) | (crc << 17)) + 0xa282ead8;
-    }
-
-    public static uint Compute(ReadOnlySpan<byte> data)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return ~crc;
-    }
-
-    private static uint[] BuildTable()
-    {
-        var table = new uint[256];
-        for (uint i = 0; i < 256; i++)
-        {
-            uint c = i;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0x82F63B78 ^ (c >> 1) : c >> 1;
-            table[i] = c;
-        }
-        return table;
     }
 }
