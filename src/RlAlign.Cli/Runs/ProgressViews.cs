@@ -40,6 +40,7 @@ public sealed class LiveProgress : ITrainingProgress, IDisposable
     private readonly ManualResetEventSlim _finished = new();
     private ProgressTask? _task;
     private string _description = "starting";
+    private string _statistics = "";
 
     public LiveProgress()
     {
@@ -74,7 +75,7 @@ public sealed class LiveProgress : ITrainingProgress, IDisposable
         {
             _task!.MaxValue = Math.Max(1, totalSteps);
             _task.Value = globalStep;
-            _description = $"{globalStep:N0}/{totalSteps:N0} steps";
+            _statistics = _description = $"{globalStep:N0}/{totalSteps:N0} steps";
         }
     }
 
@@ -83,11 +84,12 @@ public sealed class LiveProgress : ITrainingProgress, IDisposable
         lock (_gate)
         {
             _task!.Value = stats.GlobalStep;
-            _description = ProgressText.Describe(stats, recentMeanReturn, (long)_task.MaxValue);
+            _statistics = _description = ProgressText.Describe(stats, recentMeanReturn, (long)_task.MaxValue);
         }
     }
 
-    // Writing lines while the live display renders would tear it, so messages take the description's place.
+    // Writing lines while the live display renders would tear it, so a message takes the description's
+    // place until the display closes with the last statistics.
     public void Message(string text)
     {
         lock (_gate) _description = text;
@@ -95,6 +97,7 @@ public sealed class LiveProgress : ITrainingProgress, IDisposable
 
     public void Dispose()
     {
+        lock (_gate) _description = _statistics;
         _finished.Set();
         _renderer.Join();
         _finished.Dispose();
