@@ -108,9 +108,11 @@ public class CliTests
         (int trainCode, string trainOutput) = await Run("train", "--total-steps", "512", "--quiet", "--set", "final_eval_episodes=0");
         Assert.That(trainCode, Is.EqualTo(0), trainOutput);
         var output = new StringWriter();
-        int code = await RlAlignCommand.RunAsync(["eval", RunFolders().Single(), "--episodes", "3", "--deterministic"], output);
+        string gif = Path.Combine(_runsDirectory, "episode.gif");
+        int code = await RlAlignCommand.RunAsync(["eval", RunFolders().Single(), "--episodes", "3", "--deterministic", "--gif", gif], output);
         Assert.That(code, Is.EqualTo(0), output.ToString());
         Assert.That(output.ToString(), Does.Match(@"return \d+\.\d\d ± \d+\.\d\d over 3 episodes"));
+        Assert.That(File.ReadAllBytes(gif).AsSpan(0, 6).ToArray(), Is.EqualTo("GIF89a"u8.ToArray()));
     }
 
     [TestCase(new[] { "train", "--env", "CartPol-v1" }, "Did you mean: CartPole-v1")]
