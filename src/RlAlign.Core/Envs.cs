@@ -7,6 +7,7 @@ namespace RlAlign.Core;
 public sealed class EnvRegistry
 {
     private readonly Dictionary<string, EnvSpec> _specs = new(StringComparer.Ordinal);
+    private readonly List<(string Prefix, Func<string, EnvOptions, IEnv> Create, string Description)> _prefixes = [];
     private readonly Lock _gate = new();
 
     public void Register(EnvSpec spec)
@@ -18,9 +19,40 @@ public sealed class EnvRegistry
         }
     }
 
+    /// <summary>
+    /// Makes every id that starts with <paramref name="prefix"/> (e.g. <c>gym:</c>) resolvable by
+    /// <paramref name="create"/>, which gets the id without the prefix: for env families whose ids are
+    /// not known in advance, such as any Python Gymnasium id.
+    /// </summary>
+    public void RegisterPrefix(string prefix, Func<string, EnvOptions, IEnv> create, string description = "")
+    {
+        lock (_gate)
+        {
+            if (_prefixes.Any(p => p.Prefix == prefix)) throw new InvalidOperationException($"Env id prefix '{prefix}' is already registered.");
+            _prefixes.Add((prefix, create, description));
+        }
+    }
+
     public bool TryGet(string id, out EnvSpec spec)
     {
-        lock (_gate) return _specs.TryGetValue(id, out spec!);
+        lock (_gate)
+        {
+            if (_specs.TryGetValue(id, out spec!)) return true;
+            foreach ((string prefix, Func<string, EnvOptions, IEnv> create, string description) in _prefixes)
+            {
+                if (!id.StartsWith(prefix, StringComparison.Ordinal) || id.Length == prefix.Length) continue;
+                string inner = id[prefix.Length..];
+                spec = new EnvSpec(id, options => create(inner, options), Description: description);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>The registered id prefixes (e.g. <c>gym:</c>).</summary>
+    public IReadOnlyList<string> Prefixes
+    {
+        get { lock (_gate) return _prefixes.Select(p => p.Prefix).ToArray(); }
     }
 
     public IReadOnlyList<string> Ids
