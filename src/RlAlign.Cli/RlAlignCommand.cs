@@ -22,6 +22,7 @@ public static class RlAlignCommand
             BenchCommand.Create(),
             EnvsCommand.Create(),
             AlgosCommand.Create(),
+            ConformanceCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         // Ctrl-C is handled by the commands themselves (training saves a checkpoint first), so the

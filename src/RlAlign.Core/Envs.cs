@@ -1,4 +1,3 @@
-using System.Reflection;
 using RlAlign.Core.Wrappers;
 
 namespace RlAlign.Core;
@@ -130,22 +129,7 @@ public static class Envs
     private static EnvRegistry DiscoverRegistrars()
     {
         var registry = new EnvRegistry();
-        string baseDirectory = AppContext.BaseDirectory;
-        foreach (string file in Directory.EnumerateFiles(baseDirectory, "RlAlign.Envs.*.dll"))
-        {
-            try { Assembly.Load(AssemblyName.GetAssemblyName(file)); }
-            catch (BadImageFormatException) { }
-        }
-        var seen = new HashSet<Type>();
-        foreach (Assembly assembly in AppDomain.CurrentDomain.GetAssemblies())
-        {
-            if (assembly.IsDynamic || !(assembly.GetName().Name ?? "").StartsWith("RlAlign", StringComparison.Ordinal)) continue;
-            foreach (Type type in assembly.GetExportedTypes())
-            {
-                if (type.IsAbstract || !typeof(IEnvRegistrar).IsAssignableFrom(type) || !seen.Add(type)) continue;
-                ((IEnvRegistrar)Activator.CreateInstance(type)!).Register(registry);
-            }
-        }
+        foreach (IEnvRegistrar registrar in PluginDiscovery.CreateAll<IEnvRegistrar>()) registrar.Register(registry);
         return registry;
     }
 }

@@ -170,6 +170,19 @@ public class CliTests
     }
 
     [Test]
+    public async Task ConformanceReplaysClassicControlTracesAndCountsThem()
+    {
+        string classic = RlAlign.Core.Tests.ConformanceData.PathOf("classic_control");
+        int traces = Directory.GetFiles(classic, "seed*.json", SearchOption.AllDirectories).Length;
+
+        (int code, string output) = await Run("conformance", classic);
+
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output.TrimEnd().Split('\n')[^1], Is.EqualTo($"{traces}/{traces} traces match"));
+        Assert.That(output, Does.Contain("match    CartPole-v1/seed0.json"));
+    }
+
+    [Test]
     public void ConfigBinderAcceptsTheWaysPeopleWriteNumbers()
     {
         var experiment = Experiment.Parse("total_timesteps: 5e5\nnum_steps: 2_048\ntarget_kl: 0.015\nvector_mode: threaded\n", "inline");

@@ -1,92 +1,49 @@
 using NUnit.Framework;
-using RlAlign.Envs.Classic;
+using RlAlign.Core.Conformance;
 
 namespace RlAlign.Core.Tests.ClassicControl;
 
 /// <summary>
-/// Replays every recorded Gymnasium classic control trace through <c>Envs.Make(env_id)</c> (so the
-/// registered TimeLimit is part of the check) and compares each step as the conformance README's
-/// "What match means" asks: observations within 1e-6 absolute or relative, rewards within 1e-6, flags
-/// exactly; the float64 state within 1e-9 to show where a divergence starts.
-/// Acrobot restarts every step from the recorded state of the step before, as the README allows: the
-/// recorder's NumPy evaluates float64 sin/cos about one ulp away from .NET's (glibc's) on roughly half
-/// the steps, and the chaotic double pendulum grows that to 2e-9 in the state by step 446 of seed 2
-/// (3e-6 by step 500), so a free run would test libm rather than the port.
+/// Every recorded Gymnasium classic control trace must match, from the seed alone and from the recorded
+/// reset state, through the same replayer `rlalign conformance` uses (its comparison rules are documented
+/// on <see cref="RlAlign.Envs.Classic.Conformance.ClassicControlTraceReplayer"/>).
 /// </summary>
 [TestFixture]
 public sealed class ClassicControlConformanceTests
 {
-    private const double ObservationTolerance = 1e-6;
-    private const double RewardTolerance = 1e-6;
-    private const double StateTolerance = 1e-9;
-
     [TestCaseSource(typeof(ClassicControlTrace), nameof(ClassicControlTrace.Cases))]
-    public void ResetFromSeedReproducesTheRecordedStartAndEpisode(string file)
+    public void TraceMatchesFromTheSeedAndFromTheRecordedState(string file)
     {
-        ClassicControlTrace trace = ClassicControlTrace.Load(file);
-        using IEnv env = Envs.Make(trace.EnvId);
+        TraceReport report = TraceReplayers.Replay(ConformanceData.PathOf("classic_control", file));
 
-        float[] observation = env.Reset(seed: trace.Seed);
-
-        AssertClose(observation, trace.ResetObservation, ObservationTolerance, $"{file} reset obs");
-        AssertClose(Physics(env).State, trace.ResetState, StateTolerance, $"{file} reset state");
-        Replay(env, trace);
-    }
-
-    [TestCaseSource(typeof(ClassicControlTrace), nameof(ClassicControlTrace.Cases))]
-    public void ReplayFromTheRecordedStateReproducesEveryStep(string file)
-    {
-        ClassicControlTrace trace = ClassicControlTrace.Load(file);
-        using IEnv env = Envs.Make(trace.EnvId);
-
-        Physics(env).SetState(trace.ResetState);
-        Replay(env, trace);
-    }
-
-    private static void Replay(IEnv env, ClassicControlTrace trace)
-    {
-        ClassicControlEnv physics = Physics(env);
-        var observation = new float[env.ObservationSpace.FlatSize];
-        bool restartFromRecordedState = trace.EnvId == AcrobotEnv.Id;
-        double[] previousState = trace.ResetState;
-        foreach (ClassicControlTraceStep step in trace.Steps)
+        Assert.That(report.Outcomes.Select(o => o.Start), Is.EquivalentTo(new[] { TraceStart.Seed, TraceStart.RecordedState }));
+        foreach (TraceOutcome outcome in report.Outcomes)
         {
-            string where = $"{trace.File} step {step.T}";
-            if (restartFromRecordedState) physics.SetState(previousState);
-            previousState = step.State;
-            StepResult result = env.Step(step.Action, observation);
-
-            AssertClose(physics.State, step.State, StateTolerance, $"{where} state");
-            AssertClose(observation, step.Observation, ObservationTolerance, $"{where} obs");
-            Assert.That(result.Reward, Is.EqualTo(step.Reward).Within(RewardTolerance), $"{where} reward");
-            Assert.That(result.Terminated, Is.EqualTo(step.Terminated), $"{where} terminated");
-            Assert.That(result.Truncated, Is.EqualTo(step.Truncated), $"{where} truncated");
+            Assert.That(outcome.Mismatch, Is.Null, $"{file} from {outcome.Start}");
+            Assert.That(outcome.StepsChecked, Is.EqualTo(ClassicControlTrace.Load(file).Steps.Count), $"{file} from {outcome.Start}");
         }
     }
 
-    private static ClassicControlEnv Physics(IEnv env)
-        => env.Unwrapped as ClassicControlEnv ?? throw new AssertionException($"{env.Unwrapped.GetType().Name} is not a classic control env.");
-
-    /// <summary>Element-wise within <paramref name="tolerance"/> absolute or relative (to the expected value).</summary>
-    private static void AssertClose(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, double tolerance, string what)
+    [Test]
+    public void AReplayThatDivergesSaysWhere()
     {
-        var actualValues = new double[actual.Length];
-        for (int i = 0; i < actual.Length; i++) actualValues[i] = actual[i];
-        var expectedValues = new double[expected.Length];
-        for (int i = 0; i < expected.Length; i++) expectedValues[i] = expected[i];
-        AssertClose(actualValues, expectedValues, tolerance, what);
-    }
-
-    private static void AssertClose(double[] actual, double[] expected, double tolerance, string what)
-    {
-        Assert.That(actual, Has.Length.EqualTo(expected.Length), $"{what}: length");
-        for (int i = 0; i < actual.Length; i++)
+        string file = ClassicControlTrace.Cases().Select(c => (string)c.Arguments[0]!).First(f => f.StartsWith("CartPole", StringComparison.Ordinal));
+        string tampered = Path.Combine(Path.GetTempPath(), $"rlalign-tampered-{Guid.NewGuid():N}.json");
+        // Recorded step 3's reward changed from 1.0 to 2.0.
+        string json = File.ReadAllText(ConformanceData.PathOf("classic_control", file));
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        node["steps"]![2]!["reward"] = 2.0;
+        File.WriteAllText(tampered, node.ToJsonString());
+        try
         {
-            double error = Math.Abs(actual[i] - expected[i]);
-            if (error <= tolerance || error <= tolerance * Math.Abs(expected[i])) continue;
-            Assert.Fail($"{what}[{i}]: got {actual[i]:R}, expected {expected[i]:R} (|error| {error:E2} > {tolerance:E0}).\n" +
-                $"  got      [{string.Join(", ", actual.Select(v => v.ToString("R")))}]\n" +
-                $"  expected [{string.Join(", ", expected.Select(v => v.ToString("R")))}]");
+            TraceReport report = TraceReplayers.Replay(tampered);
+            Assert.That(report.Matched, Is.False);
+            Assert.That(report.Outcomes[0].Mismatch, Does.StartWith("step 3 reward: got 1, expected 2"));
+            Assert.That(report.Outcomes[0].StepsChecked, Is.EqualTo(2));
+        }
+        finally
+        {
+            File.Delete(tampered);
         }
     }
 }
