@@ -2,6 +2,7 @@ using NUnit.Framework;
 using RlAlign.Core.Random;
 using RlAlign.Core.Spaces;
 using RlAlign.Envs.MiniGrid;
+using RlAlign.Envs.MiniGrid.Conformance;
 
 namespace RlAlign.Core.Tests.MiniGrid;
 
@@ -81,7 +82,7 @@ public sealed class MiniGridEnvTests
         }
 
         var original = Run();
-        int[] finalGrid = MiniGridConformanceTests.EncodeGrid(env);
+        int[] finalGrid = MiniGridTraceReplayer.EncodeGrid(env);
         env.Restore(snapshot);
         var replay = Run();
         for (int t = 0; t < original.Count; t++)
@@ -90,7 +91,7 @@ public sealed class MiniGridEnvTests
             Assert.That(replay[t].Result, Is.EqualTo(original[t].Result), $"step {t}: result");
             Assert.That(replay[t].Rng, Is.EqualTo(original[t].Rng), $"step {t}: rng");
         }
-        Assert.That(MiniGridConformanceTests.EncodeGrid(env), Is.EqualTo(finalGrid));
+        Assert.That(MiniGridTraceReplayer.EncodeGrid(env), Is.EqualTo(finalGrid));
 
         // A snapshot also restores into a fresh env of the same id.
         using MiniGridEnv other = Make(id);

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using NUnit.Framework;
 
-namespace RlAlign.Core.Tests.MiniGrid;
+namespace RlAlign.Envs.MiniGrid.Conformance;
 
 /// <summary>A carried object as a trace records it: names and its 3-int encoding.</summary>
 public sealed record TraceCarrying(string Type, string Color, int[] Encoding);
@@ -20,19 +19,9 @@ public sealed record MiniGridTrace(
     string File, string EnvId, ulong Seed, int Width, int Height, int MaxSteps, string Mission,
     int[] ResetGrid, TraceSnapshot Reset, IReadOnlyList<TraceSnapshot> Steps, int[] FinalGrid)
 {
-    /// <summary>Every (file, env id) listed in minigrid/index.json.</summary>
-    public static IReadOnlyList<(string File, string EnvId)> Index()
+    /// <summary>Reads a trace already parsed from JSON (<paramref name="file"/> only names it in messages).</summary>
+    public static MiniGridTrace Parse(JsonElement root, string file)
     {
-        using JsonDocument index = JsonDocument.Parse(System.IO.File.ReadAllText(ConformanceData.PathOf("minigrid", "index.json")));
-        return index.RootElement.GetProperty("traces").EnumerateArray()
-            .Select(e => (e.GetProperty("file").GetString()!, e.GetProperty("env_id").GetString()!))
-            .ToArray();
-    }
-
-    public static MiniGridTrace Load(string file)
-    {
-        using JsonDocument document = JsonDocument.Parse(System.IO.File.ReadAllText(ConformanceData.PathOf("minigrid", file)));
-        JsonElement root = document.RootElement;
         JsonElement reset = root.GetProperty("reset");
         return new MiniGridTrace(
             file, root.GetProperty("env_id").GetString()!, root.GetProperty("seed").GetUInt64(),
