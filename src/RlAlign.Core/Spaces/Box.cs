@@ -78,13 +78,19 @@ public sealed class Box : Space
 
     public override void Flatten(ReadOnlySpan<float> value, Span<float> destination) => value.CopyTo(destination);
 
+    /// <summary>Gymnasium's repr: <c>Box(-inf, inf, (11,), float32)</c>, with per-element bounds listed when they differ.</summary>
     public override string ToString()
     {
-        string shape = string.Join(", ", _shape);
+        string shape = $"({string.Join(", ", _shape)}{(_shape.Length == 1 ? "," : "")})";
+        string dtype = DType.ToString().ToLowerInvariant();
         bool uniform = Array.TrueForAll(Low, l => l == Low[0]) && Array.TrueForAll(High, h => h == High[0]);
         return uniform
-            ? $"Box({Low[0]}, {High[0]}, ({shape}{(_shape.Length == 1 ? "," : "")}), {DType.ToString().ToLowerInvariant()})"
-            : $"Box([{string.Join(", ", Low)}], [{string.Join(", ", High)}], ({shape}{(_shape.Length == 1 ? "," : "")}), {DType.ToString().ToLowerInvariant()})";
+            ? $"Box({Format(Low[0])}, {Format(High[0])}, {shape}, {dtype})"
+            : $"Box([{string.Join(", ", Low.Select(Format))}], [{string.Join(", ", High.Select(Format))}], {shape}, {dtype})";
+
+        static string Format(float bound) => float.IsPositiveInfinity(bound) ? "inf"
+            : float.IsNegativeInfinity(bound) ? "-inf"
+            : bound.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static double StandardNormal(NumpyGenerator rng)
