@@ -22,7 +22,10 @@ public static class BenchCommand
         var window = new Option<int>("--window") { Description = "Episodes in the moving mean compared with the threshold.", DefaultValueFactory = _ => 20 };
         var runsDirectory = new Option<string>("--runs-dir") { Description = "Where run folders and the summary are written.", DefaultValueFactory = _ => "runs" };
         var overrides = new ExperimentOverrides();
-        var command = new Command("bench", "Benchmark an experiment over several seeds: threshold reached (and when), SPS, wall time.") { experimentArgument, seeds, threshold, window, runsDirectory };
+        var command = new Command("bench", "Benchmark an experiment over several seeds: threshold reached (and when), SPS, wall time. `bench envs` measures raw env speed.")
+        {
+            experimentArgument, seeds, threshold, window, runsDirectory, EnvBenchCommand.Create(),
+        };
         overrides.AddTo(command);
         command.SetAction(parseResult =>
         {

@@ -183,6 +183,16 @@ public class CliTests
     }
 
     [Test]
+    public async Task BenchEnvsReportsSpeedAndZeroAllocationForCartPole()
+    {
+        var output = new StringWriter();
+        int code = await RlAlignCommand.RunAsync(["bench", "envs", "CartPole", "--steps", "20000"], output);
+
+        Assert.That(code, Is.EqualTo(0), output.ToString());
+        Assert.That(output.ToString(), Does.Match(@"CartPole-v1\s*│\s*[\d,]+\s*│\s*[\d.]+\s*│\s*0\.0\s*│"));
+    }
+
+    [Test]
     public void ConfigBinderAcceptsTheWaysPeopleWriteNumbers()
     {
         var experiment = Experiment.Parse("total_timesteps: 5e5\nnum_steps: 2_048\ntarget_kl: 0.015\nvector_mode: threaded\n", "inline");
