@@ -267,6 +267,34 @@ public abstract class MiniGridEnv : IEnv, IStateful
         _missionEncoding.CopyTo(observation.Slice(_missionOffset, MissionMaxLength));
     }
 
+    /// <summary>
+    /// Minigrid's <c>rgb_array</c> frame (<c>get_full_render</c> with highlighting): 32-pixel tiles, with the
+    /// cells the agent sees lightened. Null before the first reset, when there is no agent to draw.
+    /// </summary>
+    public RenderFrame? Render()
+    {
+        if (!_hasReset) return null;
+        ComputeView();
+        // Map each visible view cell back to the world, as get_full_render does, skipping cells off the grid.
+        int size = AgentViewSize, half = size / 2;
+        (int dx, int dy) = DirectionVector;
+        int rx = -dy, ry = dx;
+        (int ax, int ay) = AgentPosition;
+        var highlight = new bool[Grid.Width * Grid.Height];
+        for (int j = 0; j < size; j++)
+        {
+            int forward = size - 1 - j;
+            for (int i = 0; i < size; i++)
+            {
+                if (!_visible[j * size + i]) continue;
+                int x = ax + dx * forward + rx * (i - half);
+                int y = ay + dy * forward + ry * (i - half);
+                if (Grid.Contains(x, y)) highlight[y * Grid.Width + x] = true;
+            }
+        }
+        return Rendering.MiniGridRenderer.Render(Grid, AgentPosition, AgentDirection, highlight);
+    }
+
     /// <summary>The observation image as <c>[i, j, channel]</c> bytes (i the view column, j the view row).</summary>
     public byte[] ObservationImage()
     {
