@@ -14,10 +14,7 @@ public sealed class FourRoomsEnv((int X, int Y)? agentPosition = null, (int X, i
     protected override void GenerateGrid(int width, int height)
     {
         Grid = new Grid(width, height);
-        Grid.HorizontalWall(0, 0);
-        Grid.HorizontalWall(0, height - 1);
-        Grid.VerticalWall(0, 0);
-        Grid.VerticalWall(width - 1, 0);
+        Grid.WallRectangle(0, 0, width, height);
 
         int roomWidth = width / 2, roomHeight = height / 2;
         for (int j = 0; j < 2; j++)

@@ -26,10 +26,7 @@ public sealed class MemoryEnv : MiniGridEnv
     protected override void GenerateGrid(int width, int height)
     {
         Grid = new Grid(width, height);
-        Grid.HorizontalWall(0, 0);
-        Grid.HorizontalWall(0, height - 1);
-        Grid.VerticalWall(0, 0);
-        Grid.VerticalWall(width - 1, 0);
+        Grid.WallRectangle(0, 0, width, height);
 
         int upperRoomWall = height / 2 - 2, lowerRoomWall = height / 2 + 2;
         int hallwayEnd = _randomLength ? RandomInt(4, width - 2) : width - 3;

@@ -13,10 +13,7 @@ public sealed class PlaygroundEnv(int agentViewSize = 7)
     protected override void GenerateGrid(int width, int height)
     {
         Grid = new Grid(width, height);
-        Grid.HorizontalWall(0, 0);
-        Grid.HorizontalWall(0, height - 1);
-        Grid.VerticalWall(0, 0);
-        Grid.VerticalWall(width - 1, 0);
+        Grid.WallRectangle(0, 0, width, height);
         int roomWidth = width / 3, roomHeight = height / 3;
         for (int j = 0; j < 3; j++)
         {

@@ -32,10 +32,7 @@ public sealed class PutNearEnv : MiniGridEnv
     protected override void GenerateGrid(int width, int height)
     {
         Grid = new Grid(width, height);
-        Grid.HorizontalWall(0, 0);
-        Grid.HorizontalWall(0, height - 1);
-        Grid.VerticalWall(0, 0);
-        Grid.VerticalWall(width - 1, 0);
+        Grid.WallRectangle(0, 0, width, height);
 
         var objects = new List<(ObjectType Type, ObjectColor Color)>();
         var positions = new List<(int X, int Y)>();
