@@ -74,13 +74,10 @@ public static class BenchCommand
     /// <summary>The env step at which the mean of the last <paramref name="window"/> episodes first reaches <paramref name="goal"/>.</summary>
     internal static long? FirstStepReaching(IReadOnlyList<(long Step, double Return)> episodes, double goal, int window)
     {
-        double sum = 0;
-        for (int i = 0; i < episodes.Count; i++)
-        {
-            sum += episodes[i].Return;
-            if (i >= window) sum -= episodes[i - window].Return;
-            if (i >= window - 1 && sum / window >= goal) return episodes[i].Step;
-        }
+        double[] means = LearningCurve.MovingAverage(episodes.Select(e => e.Return).ToArray(), window);
+        // Before the window fills, the moving mean covers fewer episodes and does not count.
+        for (int i = window - 1; i < means.Length; i++)
+            if (means[i] >= goal) return episodes[i].Step;
         return null;
     }
 
