@@ -19,7 +19,8 @@ public readonly record struct PolicyStep(Tensor Action, Tensor LogProb, Tensor V
 /// initialisation, and an action head chosen by the action space — a categorical for
 /// <see cref="Discrete"/>, independent categoricals for <see cref="MultiDiscrete"/>, and a diagonal
 /// Gaussian with a state-independent log-std for <see cref="Box"/>. Observations are [batch, observation
-/// size] float32 rows in the env's flat layout (a <see cref="Discrete"/> observation is one-hot encoded here).
+/// size] float32 rows in the env's flat layout (a <see cref="Discrete"/> observation is one-hot encoded here);
+/// with <see cref="ObservationEncoder.MinigridCnn"/> a convolutional trunk shared by both MLPs reads the image.
 /// Parameter names follow CleanRL (<c>critic.0.weight</c>, <c>actor.4.bias</c> or <c>actor_mean.*</c>, <c>actor_logstd</c>).
 /// </summary>
 public sealed class ActorCritic : nn.Module
@@ -33,6 +34,7 @@ public sealed class ActorCritic : nn.Module
     private readonly int _actionStart;
     private readonly int[] _nvec = [];
     private readonly Discrete? _discreteObservation;
+    private readonly MiniGridImageEncoder? _imageEncoder;
 
     private ActorCritic(Space observationSpace, Space actionSpace, ActorCriticOptions options, Generator? generator)
         : base(nameof(ActorCritic))
@@ -44,8 +46,11 @@ public sealed class ActorCritic : nn.Module
         ObservationSize = observationSpace.FlatSize;
         ActionSize = actionSpace.FlatSize;
 
+        if (options.Encoder == ObservationEncoder.MinigridCnn)
+            _imageEncoder = new MiniGridImageEncoder(observationSpace, generator);
         int inputSize = observationSpace switch
         {
+            _ when _imageEncoder is not null => _imageEncoder.OutputSize,
             Discrete discrete => discrete.N,
             Text => throw new NotSupportedException($"ActorCritic cannot take a {observationSpace} observation; encode text with a tokenizer-based policy."),
             _ => observationSpace.FlatSize,
@@ -73,6 +78,7 @@ public sealed class ActorCritic : nn.Module
                 throw new NotSupportedException($"ActorCritic has no action head for {actionSpace} (supported: Discrete, MultiDiscrete, Box).");
         }
 
+        if (_imageEncoder is not null) register_module("image_conv", _imageEncoder);
         _critic = Mlp(inputSize, 1, options, options.ValueHeadGain, generator);
         _actor = Mlp(inputSize, actorOutputs, options, options.PolicyHeadGain, generator);
         register_module("critic", _critic);
@@ -145,6 +151,7 @@ public sealed class ActorCritic : nn.Module
 
     private Tensor Encode(Tensor observations)
     {
+        if (_imageEncoder is not null) return _imageEncoder.forward(observations);
         if (_discreteObservation is not { } discrete) return observations;
         Tensor index = observations.reshape(-1).to(ScalarType.Int64);
         if (discrete.Start != 0) index = index - discrete.Start;

@@ -57,13 +57,11 @@ public static class Evaluator
         ArgumentOutOfRangeException.ThrowIfNegative(episodes);
         if (env.ObservationSpace.FlatSize != policy.ObservationSize || env.ActionSpace.FlatSize != policy.ActionSize)
             throw new ArgumentException($"The policy takes {policy.ObservationSize} observation and {policy.ActionSize} action values, but the env has {env.ObservationSpace.FlatSize} and {env.ActionSpace.FlatSize}.");
-        Device device = policy.Device;
         var observation = new float[policy.ObservationSize];
         var action = new float[policy.ActionSize];
         var returns = new List<double>(episodes);
         var lengths = new List<int>(episodes);
-        using var generator = new Generator(seed, device);
-        using Tensor input = zeros([1, policy.ObservationSize], device: device);
+        using var actor = new PolicyActor(policy, deterministic, seed);
         for (int episode = 0; episode < episodes; episode++)
         {
             env.Reset(observation, episode == 0 ? seed : null);
@@ -73,13 +71,7 @@ public static class Evaluator
             do
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                using (NewDisposeScope())
-                using (no_grad())
-                {
-                    HostCopy.FromHost(observation, input);
-                    Tensor chosen = deterministic ? policy.DeterministicAction(input) : policy.GetDistribution(input).Sample(generator);
-                    HostCopy.ToHost(chosen, action);
-                }
+                actor.Act(observation, action);
                 result = env.Step(action, observation);
                 episodeReturn += result.Reward;
                 length++;

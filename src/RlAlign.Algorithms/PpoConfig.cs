@@ -49,6 +49,9 @@ public sealed record PpoConfig
     /// <summary>Hidden-layer nonlinearity of both MLPs (<c>tanh</c> as CleanRL, or <c>relu</c>).</summary>
     public Activation Activation { get; init; } = Activation.Tanh;
 
+    /// <summary>How the network reads observations: <c>flat</c> rows (CleanRL's MLP), or <c>mini_grid_cnn</c> over a MiniGrid image.</summary>
+    public ObservationEncoder Encoder { get; init; } = ObservationEncoder.Flat;
+
     /// <summary><c>cpu</c>, <c>cuda</c> (or <c>cuda:N</c>), or <c>auto</c> (CUDA when available).</summary>
     public string Device { get; init; } = "cpu";
 
@@ -71,6 +74,9 @@ public sealed record PpoConfig
 
     /// <summary>Clip rewards to [-RewardClip, RewardClip] (after normalisation); null does not clip.</summary>
     public double? RewardClip { get; init; }
+
+    /// <summary>The network these settings describe.</summary>
+    public ActorCriticOptions PolicyOptions => new() { HiddenSizes = HiddenSizes, Activation = Activation, Encoder = Encoder };
 
     /// <summary><c>num_envs * num_steps</c>: samples per iteration.</summary>
     public int BatchSize => NumEnvs * NumSteps;
@@ -132,6 +138,7 @@ public sealed record PpoConfig
         Check(HiddenSizes is { Length: > 0 } && HiddenSizes.All(h => h > 0),
             $"hidden_sizes must list at least one layer width > 0, got [{string.Join(", ", HiddenSizes ?? [])}].");
         Check(Enum.IsDefined(Activation), $"activation must be tanh or relu, got {Activation}.");
+        Check(Enum.IsDefined(Encoder), $"encoder must be flat or mini_grid_cnn, got {Encoder}.");
         Check(IsValidDevice(Device), $"device must be cpu, cuda, cuda:N or auto, got '{Device}'.");
         Check(TorchThreads > 0, $"torch_threads must be > 0, got {TorchThreads}.");
         Check(Enum.IsDefined(VectorMode), $"vector_mode must be sync or threaded, got {VectorMode}.");

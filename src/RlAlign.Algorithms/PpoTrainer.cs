@@ -72,7 +72,7 @@ public sealed class PpoTrainer : IDisposable
                 // Separate generators per purpose, so that e.g. changing the network does not shift the action samples' stream.
                 using var initGenerator = new Generator(seed);
                 policy = ActorCritic.Create(Envs.SingleObservationSpace, Envs.SingleActionSpace,
-                    new ActorCriticOptions { HiddenSizes = config.HiddenSizes, Activation = config.Activation }, initGenerator);
+                    config.PolicyOptions, initGenerator);
             }
             else if (policy.ObservationSize != Envs.ObservationSize || policy.ActionSize != Envs.ActionSize)
             {
@@ -457,6 +457,7 @@ public sealed class PpoTrainer : IDisposable
         Compare("num_envs", saved.NumEnvs, Config.NumEnvs);
         Compare("hidden_sizes", string.Join(",", saved.HiddenSizes), string.Join(",", Config.HiddenSizes));
         Compare("activation", saved.Activation, Config.Activation);
+        Compare("encoder", saved.Encoder, Config.Encoder);
         Compare("normalize_observation", saved.NormalizeObservation, Config.NormalizeObservation);
         Compare("normalize_reward", saved.NormalizeReward, Config.NormalizeReward);
         Compare("clip_action", saved.ClipAction, Config.ClipAction);

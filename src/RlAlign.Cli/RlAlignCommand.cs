@@ -19,6 +19,7 @@ public static class RlAlignCommand
         {
             TrainCommand.Create(),
             EvalCommand.Create(),
+            RenderCommand.Create(),
             BenchCommand.Create(),
             EnvsCommand.Create(),
             AlgosCommand.Create(),
