@@ -84,7 +84,7 @@ internal sealed class WfcSolver
             bits.Clear();
             bits[pattern >> 6] = 1UL << (pattern & 63);
             _possible[cell] = 1;
-            Enqueue(cell);
+            EnqueueDependents(cell);
             if (!Propagate(all: false)) return false;
         }
         return true;
@@ -168,11 +168,17 @@ internal sealed class WfcSolver
                 consistent = false;
                 continue;
             }
-            int row = cell / _columns, column = cell % _columns;
-            foreach ((int first, int second) in WfcPatternModel.Directions)
-                if (Neighbour(row - first, column - second) is int dependent) Enqueue(dependent);
+            EnqueueDependents(cell);
         }
         return consistent;
+    }
+
+    /// <summary>Queues the cells that have <paramref name="cell"/> as their neighbour in some direction.</summary>
+    private void EnqueueDependents(int cell)
+    {
+        int row = cell / _columns, column = cell % _columns;
+        foreach ((int first, int second) in WfcPatternModel.Directions)
+            if (Neighbour(row - first, column - second) is int dependent) Enqueue(dependent);
     }
 
     /// <summary>Drops the patterns of <paramref name="cell"/> that some direction cannot support; true if any went.</summary>
