@@ -23,7 +23,8 @@ internal sealed class WfcSolver
     private readonly double[] _preferences;
     private readonly double[] _choice;
     private readonly Queue<int> _pending = new();
-    private readonly bool[] _isPending;
+    // Per cell, a bit for each direction whose neighbour changed since the cell was last revised.
+    private readonly byte[] _dirty;
 
     public WfcSolver(WfcPatternModel model, int rows, int columns, bool periodic)
     {
@@ -37,7 +38,7 @@ internal sealed class WfcSolver
         _possible = new int[_cells];
         _preferences = new double[_cells];
         _choice = new double[model.Count];
-        _isPending = new bool[_cells];
+        _dirty = new byte[_cells];
     }
 
     /// <summary>
@@ -143,26 +144,26 @@ internal sealed class WfcSolver
         return _choice.Length - 1;
     }
 
-    private void Enqueue(int cell)
+    private void Enqueue(int cell, int directions)
     {
-        if (_isPending[cell]) return;
-        _isPending[cell] = true;
-        _pending.Enqueue(cell);
+        if (_dirty[cell] == 0) _pending.Enqueue(cell);
+        _dirty[cell] |= (byte)directions;
     }
 
     /// <summary>Removes unsupported patterns until none remain; false on a cell with no pattern left.</summary>
     private bool Propagate(bool all)
     {
         if (all)
-            for (int cell = 0; cell < _cells; cell++) Enqueue(cell);
+            for (int cell = 0; cell < _cells; cell++) Enqueue(cell, 0b1111);
 
         bool consistent = true;
         while (_pending.Count > 0)
         {
             int cell = _pending.Dequeue();
-            _isPending[cell] = false;
+            int directions = _dirty[cell];
+            _dirty[cell] = 0;
             if (!consistent) continue;
-            if (!Revise(cell)) continue;
+            if (!Revise(cell, directions)) continue;
             if (_possible[cell] == 0)
             {
                 consistent = false;
@@ -177,18 +178,22 @@ internal sealed class WfcSolver
     private void EnqueueDependents(int cell)
     {
         int row = cell / _columns, column = cell % _columns;
-        foreach ((int first, int second) in WfcPatternModel.Directions)
-            if (Neighbour(row - first, column - second) is int dependent) Enqueue(dependent);
+        for (int d = 0; d < WfcPatternModel.Directions.Length; d++)
+        {
+            (int first, int second) = WfcPatternModel.Directions[d];
+            if (Neighbour(row - first, column - second) is int dependent) Enqueue(dependent, 1 << d);
+        }
     }
 
-    /// <summary>Drops the patterns of <paramref name="cell"/> that some direction cannot support; true if any went.</summary>
-    private bool Revise(int cell)
+    /// <summary>Drops the patterns of <paramref name="cell"/> that one of <paramref name="directions"/> cannot support; true if any went.</summary>
+    private bool Revise(int cell, int directions)
     {
         Span<ulong> bits = CellBits(cell);
         int row = cell / _columns, column = cell % _columns;
         bool changed = false;
         for (int d = 0; d < WfcPatternModel.Directions.Length; d++)
         {
+            if ((directions & (1 << d)) == 0) continue;
             (int first, int second) = WfcPatternModel.Directions[d];
             // The solver reads the direction as (row offset, column offset); outside a non-periodic wave the
             // padding allows every pattern.
