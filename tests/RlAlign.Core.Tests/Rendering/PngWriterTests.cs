@@ -11,7 +11,7 @@ public class PngWriterTests
     [Test]
     public void RoundTripsThePixelsThroughAnIndependentDecoder()
     {
-        var random = new Random(3);
+        var random = new System.Random(3);
         byte[] rgb = new byte[5 * 3 * 3];
         random.NextBytes(rgb);
         var frame = new RenderFrame(5, 3, rgb);
