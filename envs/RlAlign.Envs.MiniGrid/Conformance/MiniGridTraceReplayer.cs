@@ -5,22 +5,24 @@ using RlAlign.Core.Conformance;
 namespace RlAlign.Envs.MiniGrid.Conformance;
 
 /// <summary>
-/// Replays traces recorded from Python Minigrid 3.1 (shared/conformance/README.md, section 3) from the
-/// seed alone: the reset layout, then every step's observation (image, direction, mission), agent pose,
-/// carried object, step count, reward (1e-6), flags and generator state, then the final grid, must match.
+/// Replays traces recorded from Python Minigrid 3.1 (shared/conformance/README.md, section 3): every
+/// step's observation (image, direction, mission), agent pose, carried object, step count, reward (1e-6),
+/// flags and generator state, then the final grid, must match. Two starts: from the seed alone (the
+/// port's own layout, which must equal the recorded reset grid), and from the recorded grid, agent and
+/// generator state put over the env after its reset — which checks the step semantics separately from
+/// the layout generator.
 /// </summary>
 public sealed class MiniGridTraceReplayer : ITraceReplayer
 {
-    private static readonly TraceStart[] SeedOnly = [TraceStart.Seed];
+    private static readonly TraceStart[] BothStarts = [TraceStart.Seed, TraceStart.RecordedState];
 
     public bool CanReplay(string envId)
         => envId.StartsWith("MiniGrid-", StringComparison.Ordinal) && Core.Envs.Registry.TryGet(envId, out _);
 
-    public IReadOnlyList<TraceStart> Starts(string envId) => SeedOnly;
+    public IReadOnlyList<TraceStart> Starts(string envId) => BothStarts;
 
     public TraceOutcome Replay(JsonElement root, TraceStart start)
     {
-        if (start != TraceStart.Seed) throw new NotSupportedException("MiniGrid traces are replayed from the seed.");
         MiniGridTrace trace = MiniGridTrace.Parse(root, root.GetProperty("env_id").GetString()!);
         using IEnv made = Core.Envs.Make(trace.EnvId);
         var env = made as MiniGridEnv ?? throw new InvalidOperationException($"{trace.EnvId} did not make a MiniGridEnv (MiniGrid ids have no TimeLimit wrapper).");
@@ -29,6 +31,14 @@ public sealed class MiniGridTraceReplayer : ITraceReplayer
 
         var observation = new float[env.ObservationSpace.FlatSize];
         env.Reset(observation, trace.Seed);
+        if (start == TraceStart.RecordedState)
+        {
+            TraceSnapshot reset = trace.Reset;
+            env.OverlayRecordedState(Array.ConvertAll(trace.ResetGrid, v => (byte)v), reset.AgentPosition, reset.AgentDirection,
+                reset.Carrying is { } carried ? new CellEncoding((byte)carried.Encoding[0], (byte)carried.Encoding[1], (byte)carried.Encoding[2]) : null,
+                reset.StepCount, env.Generator!.State with { State = reset.Rng.State, HasUInt32 = reset.Rng.HasUInt32, UInteger = reset.Rng.UInteger });
+            env.WriteObservation(observation);
+        }
         string? mismatch = CompareGrid(env, trace.ResetGrid, "reset grid") ?? Compare(env, observation, trace.Reset, "reset");
         if (mismatch is not null) return new TraceOutcome(start, 0, mismatch);
 

@@ -524,6 +524,38 @@ public abstract class MiniGridEnv : IEnv, IStateful
     }
 
     /// <summary>
+    /// Puts a recorded state over the current one, for replaying a trace from its recorded grid rather than
+    /// from the layout this port generated: each cell whose encoding differs from <paramref name="gridEncoding"/>
+    /// (x, then y, then channel) gets the decoded object; cells that already match keep their object, so the
+    /// env's references to its objects (targets, moving obstacles, box contents) stay valid where the layouts agree.
+    /// </summary>
+    public void OverlayRecordedState(ReadOnlySpan<byte> gridEncoding, (int X, int Y) agentPosition, int agentDirection,
+        CellEncoding? carrying, int stepCount, Pcg64State generatorState)
+    {
+        if (gridEncoding.Length != Width * Height * 3)
+            throw new ArgumentException($"{DisplayName}: a {Width}×{Height} grid encodes to {Width * Height * 3} bytes, got {gridEncoding.Length}.", nameof(gridEncoding));
+        for (int x = 0; x < Width; x++)
+        {
+            for (int y = 0; y < Height; y++)
+            {
+                ReadOnlySpan<byte> cell = gridEncoding.Slice((x * Height + y) * 3, 3);
+                var recorded = new CellEncoding(cell[0], cell[1], cell[2]);
+                if (Grid.Encode(x, y) == recorded) continue;
+                WorldObject? value = WorldObject.Decode(recorded);
+                if (value is not null) value.CurrentPosition = value.InitialPosition = (x, y);
+                Grid.Set(x, y, value);
+            }
+        }
+        if (Carrying?.Encode() != carrying)
+            Carrying = carrying is { } encoding ? WorldObject.Decode(encoding) : null;
+        AgentPosition = agentPosition;
+        AgentDirection = agentDirection;
+        StepCount = stepCount;
+        _random = NumpyGenerator.FromState(generatorState);
+        _hasReset = true;
+    }
+
+    /// <summary>
     /// Writes which object an env tracks (a target, a door) so that <see cref="ReadReference"/> can find it
     /// again in the restored grid: the carried object, a grid cell, or a detached copy.
     /// </summary>

@@ -91,6 +91,30 @@ public abstract class WorldObject(ObjectType type, ObjectColor color)
     /// <summary>A copy that shares no mutable state (box contents are copied too).</summary>
     public abstract WorldObject Clone();
 
+    /// <summary>
+    /// Minigrid's <c>WorldObj.decode</c>: the object a cell encoding stands for, or null for an empty or
+    /// unseen cell. What a box contains is not part of its encoding, so a decoded box is empty.
+    /// </summary>
+    public static WorldObject? Decode(CellEncoding encoding)
+    {
+        if (encoding.Color > (byte)ObjectColor.Grey)
+            throw new ArgumentException($"Cell encoding {encoding} has colour index {encoding.Color}; Minigrid's colours are 0..5.", nameof(encoding));
+        var color = (ObjectColor)encoding.Color;
+        return (ObjectType)encoding.Type switch
+        {
+            ObjectType.Unseen or ObjectType.Empty => null,
+            ObjectType.Wall => new Wall(color),
+            ObjectType.Floor => new Floor(color),
+            ObjectType.Door when encoding.State <= 2 => new Door(color, isOpen: encoding.State == 0, isLocked: encoding.State == 2),
+            ObjectType.Key => new Key(color),
+            ObjectType.Ball => new Ball(color),
+            ObjectType.Box => new Box(color),
+            ObjectType.Goal => new Goal(),
+            ObjectType.Lava => new Lava(),
+            _ => throw new ArgumentException($"Cell encoding {encoding} names no Minigrid object (types 0..9; door states 0..2).", nameof(encoding)),
+        };
+    }
+
     public override string ToString() => $"{Color.Name()} {Type.Name()}";
 
     protected T CopyPositionsTo<T>(T copy) where T : WorldObject
