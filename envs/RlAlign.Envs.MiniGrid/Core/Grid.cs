@@ -18,6 +18,10 @@ public sealed class Grid
     }
 
     public int Width { get; }
+
+    /// <summary>Empties every cell, so that a reset can lay out a new level in the same grid.</summary>
+    public void Clear() => Array.Clear(_cells);
+
     public int Height { get; }
 
     public WorldObject? Get(int x, int y)
@@ -41,14 +45,14 @@ public sealed class Grid
     public void HorizontalWall(int x, int y, int? length = null, Func<WorldObject>? create = null)
     {
         int count = length ?? Width - x;
-        for (int i = 0; i < count; i++) Set(x + i, y, create?.Invoke() ?? new Wall());
+        for (int i = 0; i < count; i++) Set(x + i, y, create?.Invoke() ?? Wall.Grey);
     }
 
     /// <summary>A vertical run of new objects (walls by default); <paramref name="length"/> null runs to the bottom edge.</summary>
     public void VerticalWall(int x, int y, int? length = null, Func<WorldObject>? create = null)
     {
         int count = length ?? Height - y;
-        for (int j = 0; j < count; j++) Set(x, y + j, create?.Invoke() ?? new Wall());
+        for (int j = 0; j < count; j++) Set(x, y + j, create?.Invoke() ?? Wall.Grey);
     }
 
     public void WallRectangle(int x, int y, int width, int height)

@@ -118,6 +118,21 @@ public abstract class MiniGridEnv : IEnv, IStateful
     public int AgentViewSize { get; }
 
     public Grid Grid { get; protected set; }
+
+    /// <summary>
+    /// An empty grid for a new layout: the current one, cleared, when it has this size (so that resets do
+    /// not allocate a grid each time), or a new one. Code that keeps a reference to <see cref="Grid"/>
+    /// across a reset sees the new level; take a <see cref="Grid.Clone"/> to keep an old one.
+    /// </summary>
+    protected Grid EmptyGrid(int width, int height)
+    {
+        if (Grid is { } grid && grid.Width == width && grid.Height == height)
+        {
+            grid.Clear();
+            return grid;
+        }
+        return new Grid(width, height);
+    }
     public (int X, int Y) AgentPosition { get; set; } = (-1, -1);
 
     /// <summary>0 = right (+x), 1 = down (+y), 2 = left (−x), 3 = up (−y).</summary>

@@ -25,6 +25,17 @@ public sealed class Room((int X, int Y) top, (int Width, int Height) size)
     public bool IsConnected(int wall) => Doors[wall] is not null || WallRemoved[wall];
 
     public bool Contains(int x, int y) => x >= Top.X && y >= Top.Y && x < Top.X + Size.Width && y < Top.Y + Size.Height;
+
+    /// <summary>Forgets the previous layout's doors, neighbours and objects, so a reset can reuse the room.</summary>
+    internal void Clear()
+    {
+        Array.Clear(Doors);
+        Array.Clear(WallRemoved);
+        Array.Clear(DoorPositions);
+        Array.Clear(Neighbors);
+        Locked = false;
+        Objects.Clear();
+    }
 }
 
 /// <summary>
@@ -55,13 +66,16 @@ public abstract class RoomGridEnv : MiniGridEnv
 
     protected override void GenerateGrid(int width, int height)
     {
-        Grid = new Grid(width, height);
-        _rooms = new Room[NumRows, NumCols];
+        Grid = EmptyGrid(width, height);
+        // The rooms' places never change for an env, so resets reuse them (no allocation per reset).
+        bool reuseRooms = _rooms.Length > 0;
+        if (!reuseRooms) _rooms = new Room[NumRows, NumCols];
         for (int j = 0; j < NumRows; j++)
         {
             for (int i = 0; i < NumCols; i++)
             {
-                var room = new Room((i * (RoomSize - 1), j * (RoomSize - 1)), (RoomSize, RoomSize));
+                Room room = reuseRooms ? _rooms[j, i] : new Room((i * (RoomSize - 1), j * (RoomSize - 1)), (RoomSize, RoomSize));
+                room.Clear();
                 _rooms[j, i] = room;
                 Grid.WallRectangle(room.Top.X, room.Top.Y, room.Size.Width, room.Size.Height);
             }

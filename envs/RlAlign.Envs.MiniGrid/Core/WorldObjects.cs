@@ -127,6 +127,13 @@ public abstract class WorldObject(ObjectType type, ObjectColor color)
 
 public sealed class Wall(ObjectColor color = ObjectColor.Grey) : WorldObject(ObjectType.Wall, color)
 {
+    /// <summary>
+    /// The grey wall that layouts put in every plain wall cell. Walls have no state, so one shared
+    /// instance behaves like Python's many (nothing tracks a wall's position), and resets do not allocate
+    /// an object per wall cell.
+    /// </summary>
+    public static Wall Grey { get; } = new();
+
     public override bool SeeBehind => false;
     public override WorldObject Clone() => CopyPositionsTo(new Wall(Color));
 }

@@ -30,7 +30,7 @@ public sealed class CrossingEnv : MiniGridEnv
 
     protected override void GenerateGrid(int width, int height)
     {
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         Grid.WallRectangle(0, 0, width, height);
         AgentPosition = (1, 1);
         AgentDirection = 0;
@@ -78,5 +78,5 @@ public sealed class CrossingEnv : MiniGridEnv
         Mission = _lava ? "avoid the lava and get to the green goal square" : "find the opening and get to the green goal square";
     }
 
-    private WorldObject NewObstacle() => _lava ? new Lava() : new Wall();
+    private WorldObject NewObstacle() => _lava ? new Lava() : Wall.Grey;
 }

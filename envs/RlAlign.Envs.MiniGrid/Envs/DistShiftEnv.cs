@@ -14,7 +14,7 @@ public sealed class DistShiftEnv(int width = 9, int height = 7, int strip2Row = 
 
     protected override void GenerateGrid(int width, int height)
     {
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         Grid.WallRectangle(0, 0, width, height);
         PutObject(new Goal(), width - 2, 1);
         for (int i = 0; i < Width - 6; i++)

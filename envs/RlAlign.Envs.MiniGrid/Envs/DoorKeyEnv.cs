@@ -17,7 +17,7 @@ public sealed class DoorKeyEnv(int size = 8, int? maxSteps = null, int agentView
 
     protected override void GenerateGrid(int width, int height)
     {
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         Grid.WallRectangle(0, 0, width, height);
         PutObject(new Goal(), width - 2, height - 2);
 

@@ -31,7 +31,7 @@ public sealed class DynamicObstaclesEnv : MiniGridEnv
 
     protected override void GenerateGrid(int width, int height)
     {
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         Grid.WallRectangle(0, 0, width, height);
         // Python sets the goal with grid.set, not put_obj; it has no recorded position.
         Grid.Set(width - 2, height - 2, new Goal());

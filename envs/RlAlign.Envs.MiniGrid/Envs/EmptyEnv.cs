@@ -24,7 +24,7 @@ public sealed class EmptyEnv : MiniGridEnv
 
     protected override void GenerateGrid(int width, int height)
     {
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         Grid.WallRectangle(0, 0, width, height);
         PutObject(new Goal(), width - 2, height - 2);
         if (_agentStartPosition is { } start)

@@ -13,7 +13,7 @@ public sealed class FourRoomsEnv((int X, int Y)? agentPosition = null, (int X, i
 
     protected override void GenerateGrid(int width, int height)
     {
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         Grid.WallRectangle(0, 0, width, height);
 
         int roomWidth = width / 2, roomHeight = height / 2;

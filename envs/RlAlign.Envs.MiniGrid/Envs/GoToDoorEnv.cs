@@ -21,7 +21,7 @@ public sealed class GoToDoorEnv : MiniGridEnv
 
     protected override void GenerateGrid(int width, int height)
     {
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         // The walled room is a random size within the grid.
         int roomWidth = RandomInt(5, width + 1);
         int roomHeight = RandomInt(5, height + 1);

@@ -29,7 +29,7 @@ public sealed class GoToObjectEnv : MiniGridEnv
 
     protected override void GenerateGrid(int width, int height)
     {
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         Grid.WallRectangle(0, 0, width, height);
         var objects = new List<(ObjectType Type, ObjectColor Color)>();
         var positions = new List<(int X, int Y)>();

@@ -30,7 +30,7 @@ public sealed class LavaGapEnv : MiniGridEnv
 
     protected override void GenerateGrid(int width, int height)
     {
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         Grid.WallRectangle(0, 0, width, height);
         AgentPosition = (1, 1);
         AgentDirection = 0;
@@ -39,7 +39,7 @@ public sealed class LavaGapEnv : MiniGridEnv
         int gapX = RandomInt(2, width - 2);
         int gapY = RandomInt(1, height - 1);
         GapPosition = (gapX, gapY);
-        Grid.VerticalWall(gapX, 1, height - 2, _lava ? () => new Lava() : () => new Wall());
+        Grid.VerticalWall(gapX, 1, height - 2, _lava ? () => new Lava() : () => Wall.Grey);
         Grid.Set(gapX, gapY, null);
         Mission = _lava ? "avoid the lava and get to the green goal square" : "find the opening and get to the green goal square";
     }

@@ -19,30 +19,30 @@ public sealed class LockedRoomEnv : MiniGridEnv
 
     protected override void GenerateGrid(int width, int height)
     {
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         for (int i = 0; i < width; i++)
         {
-            Grid.Set(i, 0, new Wall());
-            Grid.Set(i, height - 1, new Wall());
+            Grid.Set(i, 0, Wall.Grey);
+            Grid.Set(i, height - 1, Wall.Grey);
         }
         for (int j = 0; j < height; j++)
         {
-            Grid.Set(0, j, new Wall());
-            Grid.Set(width - 1, j, new Wall());
+            Grid.Set(0, j, Wall.Grey);
+            Grid.Set(width - 1, j, Wall.Grey);
         }
         int leftWall = width / 2 - 2, rightWall = width / 2 + 2;
         for (int j = 0; j < height; j++)
         {
-            Grid.Set(leftWall, j, new Wall());
-            Grid.Set(rightWall, j, new Wall());
+            Grid.Set(leftWall, j, Wall.Grey);
+            Grid.Set(rightWall, j, Wall.Grey);
         }
 
         var rooms = new List<SideRoom>();
         for (int n = 0; n < 3; n++)
         {
             int j = n * (height / 3);
-            for (int i = 0; i < leftWall; i++) Grid.Set(i, j, new Wall());
-            for (int i = rightWall; i < width; i++) Grid.Set(i, j, new Wall());
+            for (int i = 0; i < leftWall; i++) Grid.Set(i, j, Wall.Grey);
+            for (int i = rightWall; i < width; i++) Grid.Set(i, j, Wall.Grey);
             (int, int) size = (leftWall + 1, height / 3 + 1);
             rooms.Add(new SideRoom((0, j), size, (leftWall, j + 3)));
             rooms.Add(new SideRoom((rightWall, j), size, (rightWall, j + 3)));

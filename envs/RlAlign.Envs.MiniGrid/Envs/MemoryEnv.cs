@@ -25,27 +25,27 @@ public sealed class MemoryEnv : MiniGridEnv
 
     protected override void GenerateGrid(int width, int height)
     {
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         Grid.WallRectangle(0, 0, width, height);
 
         int upperRoomWall = height / 2 - 2, lowerRoomWall = height / 2 + 2;
         int hallwayEnd = _randomLength ? RandomInt(4, width - 2) : width - 3;
         for (int i = 1; i < 5; i++)
         {
-            Grid.Set(i, upperRoomWall, new Wall());
-            Grid.Set(i, lowerRoomWall, new Wall());
+            Grid.Set(i, upperRoomWall, Wall.Grey);
+            Grid.Set(i, lowerRoomWall, Wall.Grey);
         }
-        Grid.Set(4, upperRoomWall + 1, new Wall());
-        Grid.Set(4, lowerRoomWall - 1, new Wall());
+        Grid.Set(4, upperRoomWall + 1, Wall.Grey);
+        Grid.Set(4, lowerRoomWall - 1, Wall.Grey);
         for (int i = 5; i < hallwayEnd; i++)
         {
-            Grid.Set(i, upperRoomWall + 1, new Wall());
-            Grid.Set(i, lowerRoomWall - 1, new Wall());
+            Grid.Set(i, upperRoomWall + 1, Wall.Grey);
+            Grid.Set(i, lowerRoomWall - 1, Wall.Grey);
         }
         for (int j = 0; j < height; j++)
         {
-            if (j != height / 2) Grid.Set(hallwayEnd, j, new Wall());
-            Grid.Set(hallwayEnd + 2, j, new Wall());
+            if (j != height / 2) Grid.Set(hallwayEnd, j, Wall.Grey);
+            Grid.Set(hallwayEnd + 2, j, Wall.Grey);
         }
 
         AgentPosition = (RandomInt(1, hallwayEnd + 1), height / 2);

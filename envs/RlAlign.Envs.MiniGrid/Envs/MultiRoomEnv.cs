@@ -45,7 +45,7 @@ public sealed class MultiRoomEnv : MiniGridEnv
         }
         Rooms = rooms;
 
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         ObjectColor? previousDoorColor = null;
         for (int index = 0; index < rooms.Count; index++)
         {
@@ -54,13 +54,13 @@ public sealed class MultiRoomEnv : MiniGridEnv
             (int sizeX, int sizeY) = room.Size;
             for (int i = 0; i < sizeX; i++)
             {
-                Grid.Set(topX + i, topY, new Wall());
-                Grid.Set(topX + i, topY + sizeY - 1, new Wall());
+                Grid.Set(topX + i, topY, Wall.Grey);
+                Grid.Set(topX + i, topY + sizeY - 1, Wall.Grey);
             }
             for (int j = 0; j < sizeY; j++)
             {
-                Grid.Set(topX, topY + j, new Wall());
-                Grid.Set(topX + sizeX - 1, topY + j, new Wall());
+                Grid.Set(topX, topY + j, Wall.Grey);
+                Grid.Set(topX + sizeX - 1, topY + j, Wall.Grey);
             }
             if (index > 0)
             {

@@ -12,7 +12,7 @@ public sealed class PlaygroundEnv(int agentViewSize = 7)
 
     protected override void GenerateGrid(int width, int height)
     {
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         Grid.WallRectangle(0, 0, width, height);
         int roomWidth = width / 3, roomHeight = height / 3;
         for (int j = 0; j < 3; j++)

@@ -31,7 +31,7 @@ public sealed class PutNearEnv : MiniGridEnv
 
     protected override void GenerateGrid(int width, int height)
     {
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         Grid.WallRectangle(0, 0, width, height);
 
         var objects = new List<(ObjectType Type, ObjectColor Color)>();

@@ -19,7 +19,7 @@ public sealed class RedBlueDoorsEnv : MiniGridEnv
 
     protected override void GenerateGrid(int width, int height)
     {
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         Grid.WallRectangle(0, 0, 2 * _size, _size);
         Grid.WallRectangle(_size / 2, 0, _size, _size);
         PlaceAgent(top: (_size / 2, 0), size: (_size, _size));

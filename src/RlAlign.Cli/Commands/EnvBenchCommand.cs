@@ -10,7 +10,8 @@ namespace RlAlign.Cli.Commands;
 
 /// <summary>
 /// <c>rlalign bench envs</c>: raw environment throughput with random actions: steps/s on one thread
-/// (or through a vector env), mean reset time and managed bytes allocated per step.
+/// (or through a vector env), mean reset time, managed bytes allocated by steps and by resets, and the
+/// garbage collections that happened during the run.
 /// </summary>
 public static class EnvBenchCommand
 {
@@ -31,22 +32,24 @@ public static class EnvBenchCommand
             VectorMode mode = parseResult.GetValue(threaded) ? VectorMode.Threaded : VectorMode.Sync;
             ulong seedValue = parseResult.GetValue(seed);
 
-            var table = new Table().AddColumns("id", "steps/s", "mean reset (µs)", "bytes/step");
+            var table = new Table().AddColumns("id", "steps/s", "mean reset (µs)", "bytes/step", "bytes/reset", "GCs (gen0/1/2)");
             foreach (string id in Core.Envs.Ids.Where(i => text is null || i.Contains(text, StringComparison.OrdinalIgnoreCase)))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    (double stepsPerSecond, double resetMicroseconds, double bytesPerStep) = copies == 1
+                    Measurement m = copies == 1
                         ? MeasureSingle(id, stepCount, seedValue)
                         : MeasureVector(id, stepCount, copies, mode, seedValue);
-                    table.AddRow(Markup.Escape(id), stepsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
-                        double.IsNaN(resetMicroseconds) ? "-" : resetMicroseconds.ToString("F2", CultureInfo.InvariantCulture),
-                        bytesPerStep.ToString("F1", CultureInfo.InvariantCulture));
+                    table.AddRow(Markup.Escape(id), m.StepsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
+                        double.IsNaN(m.ResetMicroseconds) ? "-" : m.ResetMicroseconds.ToString("F2", CultureInfo.InvariantCulture),
+                        m.BytesPerStep.ToString("F1", CultureInfo.InvariantCulture),
+                        double.IsNaN(m.BytesPerReset) ? "-" : m.BytesPerReset.ToString("F0", CultureInfo.InvariantCulture),
+                        $"{m.Collections[0]}/{m.Collections[1]}/{m.Collections[2]}");
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
                 {
-                    table.AddRow(Markup.Escape(id), $"[yellow]unavailable:[/] {Markup.Escape(e.Message)}", "", "");
+                    table.AddRow(Markup.Escape(id), $"[yellow]unavailable:[/] {Markup.Escape(e.Message)}", "", "", "", "");
                 }
             }
             AnsiConsole.Write(table);
@@ -56,41 +59,60 @@ public static class EnvBenchCommand
         return command;
     }
 
-    /// <summary>One env on this thread; resets are timed separately and excluded from nothing (steps/s includes them).</summary>
-    private static (double StepsPerSecond, double ResetMicroseconds, double BytesPerStep) MeasureSingle(string id, int steps, ulong seed)
+    /// <summary>
+    /// What one run measured. Steps/s includes the resets; bytes per step exclude what resets allocate
+    /// (reported per reset); <see cref="Collections"/> counts the gen 0/1/2 GCs during the timed run.
+    /// </summary>
+    private readonly record struct Measurement(double StepsPerSecond, double ResetMicroseconds, double BytesPerStep, double BytesPerReset, int[] Collections);
+
+    private static int[] CollectionCounts() => [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+
+    private static int[] CollectionsSince(int[] before)
+    {
+        int[] after = CollectionCounts();
+        return [after[0] - before[0], after[1] - before[1], after[2] - before[2]];
+    }
+
+    /// <summary>One env on this thread; resets are timed and their allocations counted separately.</summary>
+    private static Measurement MeasureSingle(string id, int steps, ulong seed)
     {
         using IEnv env = Core.Envs.Make(id);
         var observation = new float[env.ObservationSpace.FlatSize];
         var action = new float[env.ActionSpace.FlatSize];
         NumpyGenerator random = NumpyGenerator.FromSeed(seed);
         env.Reset(observation, seed);
-        Run(env, random, observation, action, Math.Min(steps, 1_000), out _, out _); // warm up the JIT and caches
+        Run(env, random, observation, action, Math.Min(steps, 1_000), out _, out _, out _); // warm up the JIT and caches
 
+        int[] collectionsBefore = CollectionCounts();
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         long start = Stopwatch.GetTimestamp();
-        Run(env, random, observation, action, steps, out long resetTicks, out int resets);
+        Run(env, random, observation, action, steps, out long resetTicks, out int resets, out long resetBytes);
         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         double resetMicroseconds = resets == 0 ? double.NaN : resetTicks * 1e6 / Stopwatch.Frequency / resets;
-        return (steps / elapsed.TotalSeconds, resetMicroseconds, (double)allocated / steps);
+        return new Measurement(steps / elapsed.TotalSeconds, resetMicroseconds, (double)(allocated - resetBytes) / steps,
+            resets == 0 ? double.NaN : (double)resetBytes / resets, CollectionsSince(collectionsBefore));
     }
 
-    private static void Run(IEnv env, NumpyGenerator random, float[] observation, float[] action, int steps, out long resetTicks, out int resets)
+    private static void Run(IEnv env, NumpyGenerator random, float[] observation, float[] action, int steps, out long resetTicks, out int resets, out long resetBytes)
     {
         resetTicks = 0;
         resets = 0;
+        resetBytes = 0;
         for (int i = 0; i < steps; i++)
         {
             env.ActionSpace.Sample(random, action);
             if (!env.Step(action, observation).Done) continue;
+            long bytesBefore = GC.GetAllocatedBytesForCurrentThread();
             long before = Stopwatch.GetTimestamp();
             env.Reset(observation);
             resetTicks += Stopwatch.GetTimestamp() - before;
+            resetBytes += GC.GetAllocatedBytesForCurrentThread() - bytesBefore;
             resets++;
         }
     }
 
-    private static (double StepsPerSecond, double ResetMicroseconds, double BytesPerStep) MeasureVector(string id, int steps, int copies, VectorMode mode, ulong seed)
+    private static Measurement MeasureVector(string id, int steps, int copies, VectorMode mode, ulong seed)
     {
         using IVectorEnv envs = VectorEnvs.Make(id, copies, mode);
         var actions = new float[copies * envs.ActionSize];
@@ -105,11 +127,14 @@ public static class EnvBenchCommand
             }
         }
         Batch(Math.Min(steps, 200));
+        int[] collectionsBefore = CollectionCounts();
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         long start = Stopwatch.GetTimestamp();
         Batch(steps);
         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-        return ((double)steps * copies / elapsed.TotalSeconds, double.NaN, (double)allocated / ((double)steps * copies));
+        // Autoresets happen inside Step here, so bytes per step include them.
+        return new Measurement((double)steps * copies / elapsed.TotalSeconds, double.NaN, (double)allocated / ((double)steps * copies), double.NaN,
+            CollectionsSince(collectionsBefore));
     }
 }

@@ -120,14 +120,14 @@ public sealed class WfcEnv : MiniGridEnv
         // Grid.decode reads the array's first axis (pattern rows) as x.
         var kept = new bool[_floor.Length];
         foreach ((int row, int column) in candidates) kept[row * inner + column] = true;
-        Grid = new Grid(width, height);
+        Grid = EmptyGrid(width, height);
         for (int x = 0; x < width; x++)
         {
             for (int y = 0; y < height; y++)
             {
                 int row = x - Padding, column = y - Padding;
                 bool inside = (uint)row < (uint)inner && (uint)column < (uint)inner;
-                if (!inside || !kept[row * inner + column]) Grid.Set(x, y, new Wall());
+                if (!inside || !kept[row * inner + column]) Grid.Set(x, y, Wall.Grey);
             }
         }
         PutObject(new Goal(), goalRow + Padding, goalColumn + Padding);
