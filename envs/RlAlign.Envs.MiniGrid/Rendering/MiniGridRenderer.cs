@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using RlAlign.Core;
 
 namespace RlAlign.Envs.MiniGrid.Rendering;
@@ -19,8 +18,15 @@ public static class MiniGridRenderer
     /// <summary>Minigrid renders each tile at this many sub-pixels per pixel, then averages (anti-aliasing).</summary>
     public const int Subdivisions = 3;
 
-    // Keyed by (encoding, agent direction or none, highlight, tile size): the facts Minigrid's cache key holds.
-    private static readonly ConcurrentDictionary<long, byte[]> s_tiles = new();
+    /// <summary>
+    /// Finished tiles as <typeparamref name="TPixel"/> values, keyed by (encoding, agent direction or none,
+    /// highlight, tile size): the facts Minigrid's cache key holds. Tiles are drawn as bytes and converted
+    /// once per pixel type, so a frame of any type is block copies.
+    /// </summary>
+    private static class TileCache<TPixel> where TPixel : unmanaged, INumberBase<TPixel>
+    {
+        public static readonly ConcurrentDictionary<long, TPixel[]> Tiles = new();
+    }
 
     /// <summary>
     /// Renders <paramref name="grid"/> with the agent at <paramref name="agentPosition"/> facing
@@ -59,15 +65,9 @@ public static class MiniGridRenderer
             {
                 int cell = y * width + x;
                 bool agentHere = agentPosition == (x, y);
-                byte[] tile = CachedTile(cells[cell], agentHere ? agentDirection : -1, !highlight.IsEmpty && highlight[cell], tileSize);
+                TPixel[] tile = CachedTile<TPixel>(cells[cell], agentHere ? agentDirection : -1, !highlight.IsEmpty && highlight[cell], tileSize);
                 for (int row = 0; row < tileSize; row++)
-                {
-                    ReadOnlySpan<byte> from = tile.AsSpan(row * rowValues, rowValues);
-                    Span<TPixel> to = rgb.Slice(((y * tileSize + row) * frameWidth + x * tileSize) * 3, rowValues);
-                    // Bytes are block-copied; the JIT drops the branch for each pixel type.
-                    if (typeof(TPixel) == typeof(byte)) from.CopyTo(MemoryMarshal.Cast<TPixel, byte>(to));
-                    else for (int k = 0; k < rowValues; k++) to[k] = TPixel.CreateTruncating(from[k]);
-                }
+                    tile.AsSpan(row * rowValues, rowValues).CopyTo(rgb.Slice(((y * tileSize + row) * frameWidth + x * tileSize) * 3, rowValues));
             }
         }
     }
@@ -81,16 +81,19 @@ public static class MiniGridRenderer
     public static byte[] Tile(CellEncoding cell, int agentDirection, bool highlight, int tileSize = TileSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileSize);
-        return (byte[])CachedTile(cell, agentDirection, highlight, tileSize).Clone();
+        return (byte[])CachedTile<byte>(cell, agentDirection, highlight, tileSize).Clone();
     }
 
-    private static byte[] CachedTile(CellEncoding cell, int agentDirection, bool highlight, int tileSize)
+    private static TPixel[] CachedTile<TPixel>(CellEncoding cell, int agentDirection, bool highlight, int tileSize)
+        where TPixel : unmanaged, INumberBase<TPixel>
     {
         // Direction −1 maps to 7 so every key stays non-negative and distinct.
         int tileKey = cell.Type | cell.Color << 8 | cell.State << 16 | (agentDirection & 7) << 24 | (highlight ? 1 << 27 : 0);
         long key = (long)tileSize << 32 | (uint)tileKey;
         // The state-passing overload keeps the (usual) cache hit free of a closure allocation.
-        return s_tiles.GetOrAdd(key, static (_, tile) => DrawTile(tile.cell, tile.agentDirection, tile.highlight, tile.tileSize),
+        return TileCache<TPixel>.Tiles.GetOrAdd(key, static (_, tile) => typeof(TPixel) == typeof(byte)
+                ? (TPixel[])(object)DrawTile(tile.cell, tile.agentDirection, tile.highlight, tile.tileSize)
+                : Array.ConvertAll(CachedTile<byte>(tile.cell, tile.agentDirection, tile.highlight, tile.tileSize), value => TPixel.CreateTruncating(value)),
             (cell, agentDirection, highlight, tileSize));
     }
 
