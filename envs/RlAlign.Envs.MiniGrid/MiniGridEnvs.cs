@@ -1,4 +1,5 @@
 using RlAlign.Core;
+using RlAlign.Envs.MiniGrid.Wrappers;
 
 namespace RlAlign.Envs.MiniGrid;
 
@@ -8,19 +9,31 @@ namespace RlAlign.Envs.MiniGrid;
 /// </summary>
 public sealed class MiniGridEnvs : IEnvRegistrar
 {
-    /// <summary>Every Minigrid env takes <c>max_steps</c>, its internal truncation limit.</summary>
-    private static MiniGridEnv WithMaxSteps(Func<EnvOptions, MiniGridEnv> create, EnvOptions options)
+    /// <summary>
+    /// Every Minigrid env takes <c>max_steps</c>, its internal truncation limit, and <c>wrappers</c>, Minigrid
+    /// wrappers to apply innermost first: a string such as <c>"FullyObs, FlatObs"</c> or a list of such names
+    /// (see <see cref="MiniGridWrappers"/>).
+    /// </summary>
+    private static IEnv Create(Func<EnvOptions, MiniGridEnv> create, EnvOptions options)
     {
         int? maxSteps = options.Get<int?>("max_steps", null);
+        object? wrappers = options.Get<object?>("wrappers", null);
+        if (wrappers is not (null or string or IEnumerable<string>))
+            throw new ArgumentException($"Option 'wrappers' must be a string or a list of strings, got a {wrappers.GetType().Name}.");
         MiniGridEnv env = create(options);
         if (maxSteps is int limit) env.MaxSteps = limit;
-        return env;
+        return wrappers switch
+        {
+            string list => MiniGridWrappers.Apply(env, list),
+            IEnumerable<string> names => MiniGridWrappers.Apply(env, names),
+            _ => env,
+        };
     }
 
     public void Register(EnvRegistry registry)
     {
         void Add(string id, Func<EnvOptions, MiniGridEnv> create, string description, params (string Key, object? Value)[] defaults)
-            => registry.Register(new EnvSpec(id, options => WithMaxSteps(create, options), Description: description)
+            => registry.Register(new EnvSpec(id, options => Create(create, options), Description: description)
             {
                 DefaultOptions = defaults.ToDictionary(d => d.Key, d => d.Value),
             });

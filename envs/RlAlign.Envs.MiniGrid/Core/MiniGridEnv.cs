@@ -54,6 +54,10 @@ public abstract class MiniGridEnv : IEnv, IStateful
     private readonly bool[] _viewOpaque;
     private readonly bool[] _visible;
 
+    // Reused by WriteFrame so that rendering observations allocates nothing.
+    private readonly CellEncoding[] _frameViewCells, _frameGridCells;
+    private readonly bool[] _frameHighlight;
+
     // Cells outside the grid read as grey walls (Python's Grid.slice creates a new Wall() for each).
     private static readonly CellEncoding OutsideWall = new((byte)ObjectType.Wall, (byte)ObjectColor.Grey, 0);
 
@@ -80,6 +84,9 @@ public abstract class MiniGridEnv : IEnv, IStateful
         _viewCells = new CellEncoding[agentViewSize * agentViewSize];
         _viewOpaque = new bool[agentViewSize * agentViewSize];
         _visible = new bool[agentViewSize * agentViewSize];
+        _frameViewCells = new CellEncoding[agentViewSize * agentViewSize];
+        _frameGridCells = new CellEncoding[width * height];
+        _frameHighlight = new bool[width * height];
 
         // Min length 0: Playground's mission is the empty string.
         _missionSpace = new Text(MissionMaxLength, 0, MissionCharset);
@@ -283,19 +290,66 @@ public abstract class MiniGridEnv : IEnv, IStateful
     }
 
     /// <summary>
-    /// Minigrid's <c>rgb_array</c> frame (<c>get_full_render</c> with highlighting): 32-pixel tiles, with the
-    /// cells the agent sees lightened. Null before the first reset, when there is no agent to draw.
+    /// Whether <see cref="Render"/> and full-grid frames lighten the cells the agent sees (Minigrid's
+    /// <c>highlight</c> constructor argument, on by default).
+    /// </summary>
+    public bool Highlight { get; set; } = true;
+
+    /// <summary>
+    /// Minigrid's <c>rgb_array</c> frame (<c>render</c>, i.e. <c>get_frame(self.highlight, 32)</c>): 32-pixel tiles,
+    /// with the cells the agent sees lightened when <see cref="Highlight"/> is on. Null before the first
+    /// reset, when there is no agent to draw.
     /// </summary>
     public RenderFrame? Render()
     {
         if (!_hasReset) return null;
+        (int width, int height) = FrameSize(Rendering.MiniGridRenderer.TileSize);
+        var rgb = new byte[width * height * 3];
+        WriteFrame<byte>(rgb, Rendering.MiniGridRenderer.TileSize, Highlight);
+        return new RenderFrame(width, height, rgb);
+    }
+
+    /// <summary>The (width, height) in pixels of a frame from <see cref="WriteFrame"/>.</summary>
+    public (int Width, int Height) FrameSize(int tileSize, bool agentPov = false)
+        => agentPov ? (AgentViewSize * tileSize, AgentViewSize * tileSize) : (Width * tileSize, Height * tileSize);
+
+    /// <summary>
+    /// Minigrid's <c>get_frame(highlight, tile_size, agent_pov)</c>, written into <paramref name="rgb"/> as rows of
+    /// pixels, 3 values each (<see cref="FrameSize"/> gives the size). The full frame (<c>get_full_render</c>) draws
+    /// the grid and the agent, lightening the cells in view when <paramref name="highlight"/> is set; the agent's
+    /// view (<c>get_pov_render</c>, which ignores <paramref name="highlight"/>) draws what the observation sees,
+    /// with the agent at the bottom centre facing up, the cells in view lightened and the others left empty.
+    /// Allocates nothing once the tiles it needs are cached.
+    /// </summary>
+    public void WriteFrame<TPixel>(Span<TPixel> rgb, int tileSize, bool highlight = true, bool agentPov = false)
+        where TPixel : unmanaged, System.Numerics.INumberBase<TPixel>
+    {
+        if (!_hasReset) throw new InvalidOperationException($"{DisplayName}: call Reset before rendering.");
         ComputeView();
-        // Map each visible view cell back to the world, as get_full_render does, skipping cells off the grid.
         int size = AgentViewSize, half = size / 2;
+        if (agentPov)
+        {
+            // gen_obs_grid's view: cells out of view are cleared, and the agent's own cell shows what it carries.
+            for (int view = 0; view < _viewCells.Length; view++)
+                _frameViewCells[view] = _visible[view] ? _viewCells[view] : CellEncoding.Empty;
+            _frameViewCells[(size - 1) * size + half] = Carrying?.Encode() ?? CellEncoding.Empty;
+            Rendering.MiniGridRenderer.Render(_frameViewCells, size, (half, size - 1), 3, _visible, tileSize, rgb);
+            return;
+        }
+
+        for (int y = 0; y < Height; y++)
+            for (int x = 0; x < Width; x++) _frameGridCells[y * Width + x] = Grid.Encode(x, y);
+        if (!highlight)
+        {
+            Rendering.MiniGridRenderer.Render(_frameGridCells, Width, AgentPosition, AgentDirection, [], tileSize, rgb);
+            return;
+        }
+
+        // Map each visible view cell back to the world, as get_full_render does, skipping cells off the grid.
         (int dx, int dy) = DirectionVector;
         int rx = -dy, ry = dx;
         (int ax, int ay) = AgentPosition;
-        var highlight = new bool[Grid.Width * Grid.Height];
+        _frameHighlight.AsSpan().Clear();
         for (int j = 0; j < size; j++)
         {
             int forward = size - 1 - j;
@@ -304,10 +358,10 @@ public abstract class MiniGridEnv : IEnv, IStateful
                 if (!_visible[j * size + i]) continue;
                 int x = ax + dx * forward + rx * (i - half);
                 int y = ay + dy * forward + ry * (i - half);
-                if (Grid.Contains(x, y)) highlight[y * Grid.Width + x] = true;
+                if (Grid.Contains(x, y)) _frameHighlight[y * Width + x] = true;
             }
         }
-        return Rendering.MiniGridRenderer.Render(Grid, AgentPosition, AgentDirection, highlight);
+        Rendering.MiniGridRenderer.Render(_frameGridCells, Width, AgentPosition, AgentDirection, _frameHighlight, tileSize, rgb);
     }
 
     /// <summary>The observation image as <c>[i, j, channel]</c> bytes (i the view column, j the view row).</summary>
