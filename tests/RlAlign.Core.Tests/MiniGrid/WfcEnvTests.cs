@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NUnit.Framework;
+using RlAlign.Core.Tests.Rendering;
 using RlAlign.Envs.MiniGrid;
 using RlAlign.Envs.MiniGrid.Wfc;
 
@@ -146,6 +147,48 @@ public sealed class WfcEnvTests
         loose.Reset(new float[loose.ObservationSpace.FlatSize], 2);
         int Floor(WfcEnv env) => string.Concat(Render(env)).Count(c => c != '#');
         Assert.That(Floor(loose), Is.GreaterThanOrEqualTo(Floor(connected)));
+    }
+
+    [Test]
+    public void PatternPathGivesTheSameLevelsAsTheSameImageInMemory()
+    {
+        // RedMaze as a 2-bit palette PNG (white, black, red), the kind of file Minigrid's patterns may be.
+        byte[] png = PngBuilder.Png(
+            PngBuilder.Header(4, 4, bitDepth: 2, colourType: 3),
+            PngBuilder.Palette((255, 255, 255), (0, 0, 0), (255, 0, 0)),
+            PngBuilder.ImageData([0, 0b00_00_00_00, 0, 0b00_01_01_01, 0, 0b00_01_10_01, 0, 0b00_01_01_01]),
+            PngBuilder.End());
+        string path = Path.Combine(Path.GetTempPath(), $"rlalign-wfc-{Guid.NewGuid():N}.png");
+        try
+        {
+            File.WriteAllBytes(path, png);
+            using var fromFile = (WfcEnv)Core.Envs.Make("MiniGrid-WFC-MazeSimple-v0", new EnvOptions { ["pattern_path"] = path, ["size"] = 10 });
+            using var inMemory = new WfcEnv(WfcPresets.MazeSimple.WithPattern(RedMaze()), size: 10);
+
+            WfcConfig config = fromFile.Config;
+            Assert.That((config.Name, config.PatternWidth, config.OutputPeriodic, config.InputPeriodic), Is.EqualTo(("MazeSimple", 2, false, false)),
+                "the preset keeps its settings; only the image changes");
+            var observation = new float[fromFile.ObservationSpace.FlatSize];
+            foreach (ulong seed in new ulong[] { 5, 6, 7 })
+            {
+                fromFile.Reset(observation, seed);
+                inMemory.Reset(observation, seed);
+                Assert.That(Render(fromFile), Is.EqualTo(Render(inMemory)), $"seed {seed}");
+                Assert.That((fromFile.AgentDirection, fromFile.LastAttempts), Is.EqualTo((inMemory.AgentDirection, inMemory.LastAttempts)), $"seed {seed}");
+            }
+
+            // MazeSimple's settings are those of the red_maze reference levels, recorded in Python.
+            fromFile.Reset(observation, 5);
+            JsonElement expected = Reference.GetProperty("levels").EnumerateArray().Single(l =>
+                l.GetProperty("case").GetString() == "red_maze" && l.GetProperty("size").GetInt32() == 10);
+            Assert.That(Render(fromFile), Is.EqualTo(expected.GetProperty("grid_by_x").EnumerateArray().Select(e => e.GetString())));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        Assert.That(() => Core.Envs.Make("MiniGrid-WFC-MazeSimple-v0", new EnvOptions { ["pattern_path"] = path }),
+            Throws.InstanceOf<FileNotFoundException>().With.Message.Contains(path));
     }
 
     [Test]

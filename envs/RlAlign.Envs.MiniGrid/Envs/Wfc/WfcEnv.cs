@@ -35,6 +35,9 @@ public sealed class WfcConfig
     /// <summary>Kept for fidelity: Minigrid reads patterns from the image with wrap-around either way.</summary>
     public bool InputPeriodic { get; }
 
+    /// <summary>This preset's settings (name, pattern width, periodicity) with another source image.</summary>
+    public WfcConfig WithPattern(WfcPatternImage pattern) => new(Name, pattern, PatternWidth, OutputPeriodic, InputPeriodic);
+
     /// <summary>The patterns and adjacencies, built once per config and shared by every env using it.</summary>
     internal WfcPatternModel Model => _model.Value;
 }
@@ -47,8 +50,11 @@ public sealed class WfcConfig
 /// <remarks>
 /// <para>The solver, the graph processing and every random draw follow Minigrid in order and kind, so the
 /// same seed and the same source image give the same level as Python. The bundled preset images are not
-/// Minigrid's (see <see cref="WfcPresets"/>); pass a <see cref="WfcConfig"/> built from the original image
-/// for Python's levels.</para>
+/// Minigrid's (see <see cref="WfcPresets"/>); for Python's levels give the original image with the
+/// <c>pattern_path</c> option, e.g. <c>Envs.Make("MiniGrid-WFC-MazeSimple-v0", new EnvOptions { ["pattern_path"] =
+/// ".../site-packages/minigrid/envs/wfc/patterns/SimpleMaze.png" })</c>: the PNG replaces the preset's image and
+/// the preset keeps its pattern width and periodicity. A <see cref="WfcConfig"/> built from
+/// <see cref="WfcPatternImage.Load"/> does the same in code.</para>
 /// <para>A contradiction restarts the solve (up to <see cref="MaxAttempts"/> times, continuing the random
 /// stream); when all attempts fail, reset throws <see cref="PlacementFailedException"/>.</para>
 /// </remarks>
@@ -81,7 +87,11 @@ public sealed class WfcEnv : MiniGridEnv
     /// <summary>How many solves the last reset needed.</summary>
     public int LastAttempts { get; private set; }
 
-    /// <summary>Options: <c>wfc_config</c> (preset name or <see cref="WfcConfig"/>), <c>size</c>, <c>ensure_connected</c>, <c>agent_view_size</c>.</summary>
+    /// <summary>
+    /// Options: <c>wfc_config</c> (preset name or <see cref="WfcConfig"/>), <c>pattern_path</c> (a PNG file
+    /// that replaces the config's source image, keeping its other settings), <c>size</c>,
+    /// <c>ensure_connected</c>, <c>agent_view_size</c>.
+    /// </summary>
     internal static WfcEnv Create(EnvOptions options)
     {
         WfcConfig config = options.Get<object>("wfc_config", "MazeSimple") switch
@@ -90,6 +100,8 @@ public sealed class WfcEnv : MiniGridEnv
             string name => WfcPresets.Get(name),
             object other => throw new ArgumentException($"wfc_config must be a preset name or a WfcConfig, got {other.GetType().Name}."),
         };
+        string? patternPath = options.Get<string?>("pattern_path", null);
+        if (!string.IsNullOrEmpty(patternPath)) config = config.WithPattern(WfcPatternImage.Load(patternPath));
         return new WfcEnv(config, options.Get("size", 25), options.Get("ensure_connected", true), MiniGridOptions.AgentViewSize(options));
     }
 

@@ -1,8 +1,12 @@
+using RlAlign.Core;
+using RlAlign.Core.Rendering;
+
 namespace RlAlign.Envs.MiniGrid.Wfc;
 
 /// <summary>
 /// An RGB source image for wave function collapse (Python: <c>imread(pattern_path)[:, :, :3]</c>), indexed
-/// [row, column]. In the generated level a pixel whose red channel is 0 is a wall, any other is floor.
+/// [row, column]. In the generated level a pixel whose red channel is 0 is a wall, any other is floor; every
+/// distinct colour is its own tile, so colours other than black and white still shape the patterns.
 /// </summary>
 public sealed class WfcPatternImage
 {
@@ -33,6 +37,18 @@ public sealed class WfcPatternImage
             int i = (row * Width + column) * 3;
             return (_rgb[i], _rgb[i + 1], _rgb[i + 2]);
         }
+    }
+
+    /// <summary>
+    /// The image in the PNG file at <paramref name="path"/>, e.g. one of Minigrid's
+    /// <c>minigrid/envs/wfc/patterns/*.png</c>: palette images become their palette colours and alpha is
+    /// dropped, as <c>imread(path)[:, :, :3]</c> does; greyscale becomes three equal channels (see
+    /// <see cref="PngReader"/> for what else it reads and rejects).
+    /// </summary>
+    public static WfcPatternImage Load(string path)
+    {
+        RenderFrame frame = PngReader.Load(path);
+        return new WfcPatternImage(frame.Width, frame.Height, frame.Rgb);
     }
 
     /// <summary>

@@ -11,8 +11,9 @@ namespace RlAlign.Envs.MiniGrid;
 /// WaveFunctionCollapse samples) are binary files that could not be obtained when this was ported, so each
 /// preset here carries a small black-and-white stand-in drawn for this port in the spirit of the original
 /// (corridors, scaled corridors, rooms, dots, angular and rounded obstacles). Levels therefore differ from
-/// Python's for these ids. Everything downstream of the image is Minigrid's algorithm: build a
-/// <see cref="WfcConfig"/> from the original PNG's pixels to get Python's levels.
+/// Python's for these ids. Everything downstream of the image is Minigrid's algorithm: give the original
+/// PNG with the env option <c>pattern_path</c> (or <c>preset.WithPattern(WfcPatternImage.Load(path))</c>)
+/// to get Python's levels.
 /// </remarks>
 public static class WfcPresets
 {
