@@ -257,10 +257,16 @@ public abstract class RoomGridEnv : MiniGridEnv
         return distractors;
     }
 
+    // connect_all counts reachable rooms after every door it tries; the search reuses these.
+    private readonly HashSet<Room> _reached = [];
+    private readonly Stack<Room> _searchStack = new();
+
     private int CountReachable(Room start)
     {
-        var reached = new HashSet<Room>();
-        var stack = new Stack<Room>();
+        HashSet<Room> reached = _reached;
+        Stack<Room> stack = _searchStack;
+        reached.Clear();
+        stack.Clear();
         stack.Push(start);
         while (stack.Count > 0)
         {
