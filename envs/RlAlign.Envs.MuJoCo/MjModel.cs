@@ -185,6 +185,16 @@ public sealed unsafe class MjData : IDisposable
     public void Reset() => MuJoCoNative.mj_resetData(Checked(), _data);
     public void RnePostConstraint() => MuJoCoNative.mj_rnePostConstraint(Checked(), _data);
 
+    /// <summary>
+    /// <see cref="Step"/> <paramref name="steps"/> times, then <see cref="RnePostConstraint"/>, in one native call
+    /// (Gymnasium's <c>do_simulation</c> after ctrl is written).
+    /// </summary>
+    public void StepThenRnePostConstraint(int steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        MuJoCoNative.rl_step(Checked(), _data, steps);
+    }
+
     private nint Checked()
     {
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);

@@ -108,8 +108,7 @@ public abstract class MuJoCoEnv : IEnv, IStateful
     {
         Span<double> ctrl = _data.Ctrl;
         for (int i = 0; i < ctrl.Length; i++) ctrl[i] = action[i];
-        for (int i = 0; i < FrameSkip; i++) _data.Step();
-        _data.RnePostConstraint();
+        _data.StepThenRnePostConstraint(FrameSkip);
     }
 
     /// <summary>Writes the qpos and qvel the task's <c>reset_model</c> draws, in Gymnasium's draw order.</summary>

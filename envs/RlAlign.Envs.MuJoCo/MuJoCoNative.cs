@@ -124,6 +124,9 @@ internal static unsafe partial class MuJoCoNative
 
     [LibraryImport(ShimLibrary, EntryPoint = "rl_get_data_info")]
     public static partial void rl_get_data_info(nint data, DataInfo* info);
+
+    [LibraryImport(ShimLibrary, EntryPoint = "rl_step")]
+    public static partial void rl_step(nint model, nint data, int frameSkip);
 }
 
 /// <summary>Thrown when a MuJoCo env is made on a machine without the MuJoCo library or the shim.</summary>

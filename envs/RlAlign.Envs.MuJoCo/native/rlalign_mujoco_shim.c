@@ -1,7 +1,8 @@
 // Compiled at build time against the installed MuJoCo headers. mjModel/mjData change layout between
 // MuJoCo versions, so C# never reads them directly: this shim copies out the counts and the array
 // pointers the envs need, and records which header version it was built against so that C# can refuse
-// a runtime library of another version instead of reading garbage.
+// a runtime library of another version instead of reading garbage. It also runs an env step's physics
+// (rl_step) in one call.
 #include <mujoco/mujoco.h>
 
 typedef struct {
@@ -62,4 +63,11 @@ void rl_get_data_info(mjData* d, rl_data_info* out) {
   out->qfrc_actuator = d->qfrc_actuator;
   out->xipos = d->xipos; out->cinert = d->cinert; out->cvel = d->cvel;
   out->ncon = &d->ncon;
+}
+
+// Gymnasium's do_simulation once ctrl is written: frame_skip x mj_step, then mj_rnePostConstraint so that cfrc_ext
+// and friends are valid. One call per env step instead of frame_skip + 1 transitions from managed code.
+void rl_step(const mjModel* m, mjData* d, int frame_skip) {
+  for (int i = 0; i < frame_skip; i++) mj_step(m, d);
+  mj_rnePostConstraint(m, d);
 }
