@@ -108,7 +108,15 @@ public abstract class MuJoCoEnv : IEnv, IStateful
     {
         Span<double> ctrl = _data.Ctrl;
         for (int i = 0; i < ctrl.Length; i++) ctrl[i] = action[i];
-        _data.StepThenRnePostConstraint(FrameSkip);
+        try
+        {
+            _data.StepThenRnePostConstraint(FrameSkip);
+        }
+        catch (MuJoCoEngineException)
+        {
+            _hasState = false; // MuJoCo stopped mid-step: only a reset gives a valid state again
+            throw;
+        }
     }
 
     /// <summary>Writes the qpos and qvel the task's <c>reset_model</c> draws, in Gymnasium's draw order.</summary>

@@ -122,6 +122,33 @@ public sealed class MuJoCoBindingTests
         Assert.That(env.Dt, Is.EqualTo(0.02).Within(1e-15));
     }
 
+    /// <summary>
+    /// A model that compiles but whose mjData stack (nstack 300) overflows once the hopper meets the floor: MuJoCo's
+    /// default would print, wait for Enter and exit the process; here it is an exception, and the env wants a reset.
+    /// </summary>
+    [Test]
+    public void EngineErrorDuringAStepIsAnExceptionNotAnExit()
+    {
+        MuJoCoTestSupport.RequireMuJoCo();
+        string shipped = Path.Combine(AppContext.BaseDirectory, "assets", "mujoco", "hopper.xml");
+        string path = Path.Combine(_directory, "hopper_small_stack.xml");
+        File.WriteAllText(path, File.ReadAllText(shipped).Replace("<option ", "<size nstack=\"300\"/>\n  <option "));
+        using MuJoCoEnv env = MuJoCoTestSupport.MakeUnwrapped("Hopper-v5", new EnvOptions { ["model_path"] = path });
+        var observation = new float[env.ObservationSpace.FlatSize];
+        env.Reset(observation, seed: 0);
+
+        var error = Assert.Throws<MuJoCoEngineException>(() =>
+        {
+            for (int i = 0; i < 1000; i++) env.Step(new float[3], observation);
+        })!;
+
+        Assert.That(error.MuJoCoMessage, Does.Contain("Stack overflow"));
+        Assert.That(error.Message, Does.Contain(path).And.Contain("mj_step"));
+        Assert.Throws<InvalidOperationException>(() => env.Step(new float[3], observation), "a reset is required after an engine error");
+        env.Reset(observation, seed: 0);
+        Assert.That(observation, Has.All.Matches<float>(float.IsFinite));
+    }
+
     [Test]
     public void ModelPathWithTheWrongMorphologyIsRejected()
     {
