@@ -196,7 +196,7 @@ public sealed class NumpyGenerator : IStateful
             double x = magnitude * w[layer];
             if ((word & 1) != 0) x = -x;
             if (magnitude < k[layer]) return x;
-            if (layer == 0) return NormalTail((magnitude >> 8) & 1);
+            if (layer == 0) return NormalTail(negative: ((magnitude >> 8) & 1) != 0);
             // Wedge between the rectangle and the curve: accept under exp(-x²/2). The expression keeps NumPy's
             // operation order, so the comparison sees the same bits.
             if ((f[layer - 1] - f[layer]) * Random() + f[layer] < Math.Exp(-0.5 * x * x)) return x;
@@ -243,13 +243,13 @@ public sealed class NumpyGenerator : IStateful
     /// Marsaglia's tail beyond <see cref="NumpyZigguratTables.R"/>: NumPy draws exponentials as <c>-log1p(-u)</c>
     /// (never log 0) until one pair lands under the curve; the sign is a bit of the rejected first word.
     /// </summary>
-    private double NormalTail(ulong negative)
+    private double NormalTail(bool negative)
     {
         while (true)
         {
             double x = -NumpyZigguratTables.InverseR * CRuntimeMath.Log1P(-Random());
             double y = -CRuntimeMath.Log1P(-Random());
-            if (y + y > x * x) return negative != 0 ? -(NumpyZigguratTables.R + x) : NumpyZigguratTables.R + x;
+            if (y + y > x * x) return negative ? -(NumpyZigguratTables.R + x) : NumpyZigguratTables.R + x;
         }
     }
 
