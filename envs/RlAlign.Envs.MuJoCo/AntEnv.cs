@@ -8,8 +8,9 @@ namespace RlAlign.Envs.MuJoCo;
 /// Gymnasium's <c>Ant-v5</c>. Observation (105): qpos[2:15], qvel (14), and <c>cfrc_ext</c> of bodies 1..13
 /// clipped to ±1 (78). Reward <c>x_vel(torso xpos) + 1·healthy − 0.5·Σa² − 5e-4·Σ clip(cfrc_ext, ±1)²</c> (all
 /// bodies). Healthy: qpos and qvel finite and 0.2 ≤ z ≤ 1.0; terminates when unhealthy. Reset: qpos + U(±0.1)
-/// (the quaternion is perturbed componentwise and not renormalized, as Gymnasium does), qvel = 0.1·N(0,1)
-/// (Box–Muller, see <see cref="MuJoCoEnv.StandardNormal"/>).
+/// (the quaternion is perturbed componentwise and written unnormalized, as Gymnasium does; MuJoCo 2.2.2's
+/// <c>mj_forward</c> then normalizes it in qpos), qvel = 0.1·N(0,1) (NumPy's normal draws, so a seed gives
+/// Gymnasium's state).
 /// </summary>
 public sealed class AntEnv : MuJoCoEnv
 {
@@ -61,7 +62,7 @@ public sealed class AntEnv : MuJoCoEnv
     protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)
     {
         AddUniform(random, -ResetNoiseScale, ResetNoiseScale, InitQpos, qpos);
-        StandardNormal(random, ResetNoiseScale, qvel);
+        AddNormal(random, ResetNoiseScale, [], qvel);
     }
 
     protected override StepResult StepTask(ReadOnlySpan<float> action, Span<float> observation)

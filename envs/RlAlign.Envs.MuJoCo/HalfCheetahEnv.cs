@@ -7,7 +7,7 @@ namespace RlAlign.Envs.MuJoCo;
 /// <summary>
 /// Gymnasium's <c>HalfCheetah-v5</c>. Observation (17): qpos[1:9] (root x excluded) and qvel (unclipped).
 /// Reward <c>x_vel − 0.1·Σa²</c> with x_vel = Δqpos[0]/dt; never terminates. Reset: qpos + U(±0.1),
-/// qvel = 0.1·N(0,1) (Box–Muller, see <see cref="MuJoCoEnv.StandardNormal"/>).
+/// qvel = 0.1·N(0,1) (NumPy's normal draws, so a seed gives Gymnasium's state).
 /// </summary>
 public sealed class HalfCheetahEnv(EnvOptions? options = null)
     : MuJoCoEnv(options, "half_cheetah.xml", frameSkip: 5, defaultResetNoiseScale: 0.1, counts: (9, 9, 6))
@@ -22,7 +22,7 @@ public sealed class HalfCheetahEnv(EnvOptions? options = null)
     protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)
     {
         AddUniform(random, -ResetNoiseScale, ResetNoiseScale, InitQpos, qpos);
-        StandardNormal(random, ResetNoiseScale, qvel);
+        AddNormal(random, ResetNoiseScale, [], qvel);
     }
 
     protected override StepResult StepTask(ReadOnlySpan<float> action, Span<float> observation)

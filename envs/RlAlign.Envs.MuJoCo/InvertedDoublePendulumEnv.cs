@@ -9,7 +9,7 @@ namespace RlAlign.Envs.MuJoCo;
 /// qvel clipped to ±10, and the cart's constraint force clipped to ±10. Reward
 /// <c>10·[not terminated] − (0.01·x_tip² + (z_tip − 2)²) − (1e-3·ω₁² + 5e-3·ω₂²)</c> with the tip site's position
 /// as MuJoCo left it after the last substep; terminates when z_tip ≤ 1. Reset: qpos + U(±0.1), qvel = 0.1·N(0,1)
-/// (Box–Muller, see <see cref="MuJoCoEnv.StandardNormal"/>).
+/// (NumPy's normal draws, so a seed gives Gymnasium's state).
 /// </summary>
 public sealed class InvertedDoublePendulumEnv : MuJoCoEnv
 {
@@ -31,7 +31,7 @@ public sealed class InvertedDoublePendulumEnv : MuJoCoEnv
     protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)
     {
         AddUniform(random, -ResetNoiseScale, ResetNoiseScale, InitQpos, qpos);
-        StandardNormal(random, ResetNoiseScale, qvel);
+        AddNormal(random, ResetNoiseScale, [], qvel);
     }
 
     protected override StepResult StepTask(ReadOnlySpan<float> action, Span<float> observation)

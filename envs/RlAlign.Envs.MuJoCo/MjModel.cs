@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -8,6 +9,19 @@ public sealed class MuJoCoLoadException(string path, string mujocoMessage)
     : Exception($"MuJoCo could not load '{path}': {mujocoMessage}")
 {
     public string Path { get; } = path;
+    public string MuJoCoMessage { get; } = mujocoMessage;
+}
+
+/// <summary>
+/// MuJoCo stopped a computation with an engine error (<c>mju_error</c>), e.g. a model whose mjData stack is too small
+/// for the contacts it meets. The message is MuJoCo's. The <see cref="MjData"/> was left mid-computation: reset it
+/// before using it again.
+/// </summary>
+public sealed class MuJoCoEngineException(string path, string operation, string mujocoMessage)
+    : Exception($"MuJoCo engine error in {operation} on '{path}': {mujocoMessage}. The simulation state is invalid until reset.")
+{
+    public string Path { get; } = path;
+    public string Operation { get; } = operation;
     public string MuJoCoMessage { get; } = mujocoMessage;
 }
 
@@ -137,7 +151,8 @@ public sealed unsafe class MjData : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
         _model = model.Pointer;
-        nint pointer = MuJoCoNative.mj_makeData(_model);
+        nint pointer;
+        if (MuJoCoNative.rl_make_data(_model, &pointer) == 0) ThrowEngineError(model.Path, "mj_makeData");
         if (pointer == 0) throw new OutOfMemoryException($"mj_makeData failed for '{model.Path}'.");
         _handle = new MjDataHandle(pointer);
         _data = pointer;
@@ -180,10 +195,39 @@ public sealed unsafe class MjData : IDisposable
     /// <summary>Number of contacts MuJoCo found in the last forward pass.</summary>
     public int ContactCount => *Alive(_info.Ncon);
 
-    public void Step() => MuJoCoNative.mj_step(Checked(), _data);
-    public void Forward() => MuJoCoNative.mj_forward(Checked(), _data);
+    /// <summary><c>mj_step</c>.</summary>
+    /// <exception cref="MuJoCoEngineException">MuJoCo raised an engine error; reset before going on.</exception>
+    public void Step() => Guarded(MuJoCoNative.rl_mj_step(Checked(), _data), "mj_step");
+
+    /// <summary><c>mj_forward</c>.</summary>
+    /// <exception cref="MuJoCoEngineException">MuJoCo raised an engine error; reset before going on.</exception>
+    public void Forward() => Guarded(MuJoCoNative.rl_forward(Checked(), _data), "mj_forward");
+
     public void Reset() => MuJoCoNative.mj_resetData(Checked(), _data);
-    public void RnePostConstraint() => MuJoCoNative.mj_rnePostConstraint(Checked(), _data);
+
+    /// <summary><c>mj_rnePostConstraint</c>.</summary>
+    /// <exception cref="MuJoCoEngineException">MuJoCo raised an engine error; reset before going on.</exception>
+    public void RnePostConstraint() => Guarded(MuJoCoNative.rl_rne_post_constraint(Checked(), _data), "mj_rnePostConstraint");
+
+    /// <summary>
+    /// <see cref="Step"/> <paramref name="steps"/> times, then <see cref="RnePostConstraint"/>, in one native call
+    /// (Gymnasium's <c>do_simulation</c> after ctrl is written).
+    /// </summary>
+    /// <exception cref="MuJoCoEngineException">MuJoCo raised an engine error; reset before going on.</exception>
+    public void StepThenRnePostConstraint(int steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        Guarded(MuJoCoNative.rl_step(Checked(), _data, steps), "mj_step");
+    }
+
+    private void Guarded(int succeeded, string operation)
+    {
+        if (succeeded == 0) ThrowEngineError(Model.Path, operation);
+    }
+
+    [DoesNotReturn]
+    private static void ThrowEngineError(string path, string operation) =>
+        throw new MuJoCoEngineException(path, operation, Marshal.PtrToStringUTF8(MuJoCoNative.rl_last_error())?.Trim() ?? "");
 
     private nint Checked()
     {

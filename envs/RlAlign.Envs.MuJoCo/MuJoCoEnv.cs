@@ -108,8 +108,15 @@ public abstract class MuJoCoEnv : IEnv, IStateful
     {
         Span<double> ctrl = _data.Ctrl;
         for (int i = 0; i < ctrl.Length; i++) ctrl[i] = action[i];
-        for (int i = 0; i < FrameSkip; i++) _data.Step();
-        _data.RnePostConstraint();
+        try
+        {
+            _data.StepThenRnePostConstraint(FrameSkip);
+        }
+        catch (MuJoCoEngineException)
+        {
+            _hasState = false; // MuJoCo stopped mid-step: only a reset gives a valid state again
+            throw;
+        }
     }
 
     /// <summary>Writes the qpos and qvel the task's <c>reset_model</c> draws, in Gymnasium's draw order.</summary>
@@ -128,20 +135,11 @@ public abstract class MuJoCoEnv : IEnv, IStateful
         for (int i = 0; i < destination.Length; i++) destination[i] += init.Length == 0 ? 0 : init[i];
     }
 
-    /// <summary>
-    /// <c>scale · standard_normal(size)</c>. NumPy draws it with a ziggurat that <see cref="NumpyGenerator"/> does not
-    /// port yet, so this uses Box–Muller on the same generator: the distribution is right, the exact values are not NumPy's.
-    /// </summary>
-    protected static void StandardNormal(NumpyGenerator random, double scale, Span<double> destination)
+    /// <summary><c>init + scale * standard_normal(size)</c> for every element, in order (NumPy's ziggurat, draw for draw).</summary>
+    protected static void AddNormal(NumpyGenerator random, double scale, ReadOnlySpan<double> init, Span<double> destination)
     {
-        for (int i = 0; i < destination.Length; i += 2)
-        {
-            double u1 = 1.0 - random.Random(); // (0, 1], so the log is finite
-            double u2 = random.Random();
-            double radius = Math.Sqrt(-2.0 * Math.Log(u1));
-            destination[i] = scale * radius * Math.Cos(2 * Math.PI * u2);
-            if (i + 1 < destination.Length) destination[i + 1] = scale * radius * Math.Sin(2 * Math.PI * u2);
-        }
+        random.StandardNormal(destination);
+        for (int i = 0; i < destination.Length; i++) destination[i] = (init.Length == 0 ? 0 : init[i]) + scale * destination[i];
     }
 
     /// <summary><c>np.sum(np.square(action))</c> on the float32 action, accumulated in float32 as NumPy does for short arrays.</summary>

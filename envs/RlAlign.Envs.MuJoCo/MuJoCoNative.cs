@@ -42,7 +42,8 @@ internal unsafe struct DataInfo
 
 /// <summary>
 /// P/Invoke of MuJoCo's stable C API plus the build-time shim. Pointers are passed as <c>nint</c> so that a
-/// call marshals nothing and allocates nothing (the env step loop goes through here).
+/// call marshals nothing and allocates nothing (the env step loop goes through here). Everything that can raise a
+/// MuJoCo engine error (making data, stepping, forward) goes through the shim's guarded calls.
 /// </summary>
 internal static unsafe partial class MuJoCoNative
 {
@@ -86,26 +87,14 @@ internal static unsafe partial class MuJoCoNative
     [LibraryImport(MuJoCoLibrary, EntryPoint = "mj_loadXML", StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint mj_loadXML(string filename, nint vfs, byte* error, int errorSize);
 
-    [LibraryImport(MuJoCoLibrary, EntryPoint = "mj_makeData")]
-    public static partial nint mj_makeData(nint model);
-
     [LibraryImport(MuJoCoLibrary, EntryPoint = "mj_deleteModel")]
     public static partial void mj_deleteModel(nint model);
 
     [LibraryImport(MuJoCoLibrary, EntryPoint = "mj_deleteData")]
     public static partial void mj_deleteData(nint data);
 
-    [LibraryImport(MuJoCoLibrary, EntryPoint = "mj_step")]
-    public static partial void mj_step(nint model, nint data);
-
-    [LibraryImport(MuJoCoLibrary, EntryPoint = "mj_forward")]
-    public static partial void mj_forward(nint model, nint data);
-
     [LibraryImport(MuJoCoLibrary, EntryPoint = "mj_resetData")]
     public static partial void mj_resetData(nint model, nint data);
-
-    [LibraryImport(MuJoCoLibrary, EntryPoint = "mj_rnePostConstraint")]
-    public static partial void mj_rnePostConstraint(nint model, nint data);
 
     [LibraryImport(MuJoCoLibrary, EntryPoint = "mj_name2id", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int mj_name2id(nint model, int type, string name);
@@ -124,6 +113,30 @@ internal static unsafe partial class MuJoCoNative
 
     [LibraryImport(ShimLibrary, EntryPoint = "rl_get_data_info")]
     public static partial void rl_get_data_info(nint data, DataInfo* info);
+
+    [LibraryImport(ShimLibrary, EntryPoint = "rl_install_error_handler")]
+    public static partial void rl_install_error_handler();
+
+    /// <summary>The message of the last engine error on this thread (UTF-8, owned by the shim).</summary>
+    [LibraryImport(ShimLibrary, EntryPoint = "rl_last_error")]
+    public static partial nint rl_last_error();
+
+    // The guarded calls return 0 when MuJoCo raised an engine error (see rl_last_error), 1 otherwise.
+
+    [LibraryImport(ShimLibrary, EntryPoint = "rl_make_data")]
+    public static partial int rl_make_data(nint model, nint* data);
+
+    [LibraryImport(ShimLibrary, EntryPoint = "rl_step")]
+    public static partial int rl_step(nint model, nint data, int frameSkip);
+
+    [LibraryImport(ShimLibrary, EntryPoint = "rl_mj_step")]
+    public static partial int rl_mj_step(nint model, nint data);
+
+    [LibraryImport(ShimLibrary, EntryPoint = "rl_forward")]
+    public static partial int rl_forward(nint model, nint data);
+
+    [LibraryImport(ShimLibrary, EntryPoint = "rl_rne_post_constraint")]
+    public static partial int rl_rne_post_constraint(nint model, nint data);
 }
 
 /// <summary>Thrown when a MuJoCo env is made on a machine without the MuJoCo library or the shim.</summary>
@@ -175,6 +188,15 @@ public static class MuJoCoLibrary
         }
         if (shimVersion != version)
             return (0, $"The shim was compiled against MuJoCo headers {shimVersion} but the loaded library is {version}; struct layouts differ between versions. Rebuild against the installed libmujoco-dev.");
+        try
+        {
+            // Engine errors then surface as MuJoCoEngineException instead of MuJoCo ending the process.
+            MuJoCoNative.rl_install_error_handler();
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return (0, "librlalign_mujoco_shim.so does not match this RlAlign.Envs.MuJoCo.dll (rebuild the project).");
+        }
         return (version, null);
     }
 }

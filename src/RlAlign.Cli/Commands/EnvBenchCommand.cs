@@ -19,8 +19,8 @@ public static class EnvBenchCommand
     {
         var filter = new Argument<string?>("filter") { Description = "Only ids containing this text (default: every registered id).", Arity = ArgumentArity.ZeroOrOne };
         var steps = new Option<int>("--steps") { Description = "Steps per env (or per vector env step batch).", DefaultValueFactory = _ => 100_000 };
-        var numEnvs = new Option<int>("--num-envs") { Description = "Step this many copies through a vector env instead of one env.", DefaultValueFactory = _ => 1 };
-        var threaded = new Option<bool>("--threaded") { Description = "Use the multi-threaded vector env (with --num-envs)." };
+        var numEnvs = new Option<int>("--num-envs") { Description = "Step this many copies through a vector env (given explicitly, even 1) instead of one bare env.", DefaultValueFactory = _ => 1 };
+        var threaded = new Option<bool>("--threaded") { Description = "Use the multi-threaded vector env (implies a vector env)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of resets and random actions.", DefaultValueFactory = _ => 0 };
         var command = new Command("envs", "Measure raw env speed with random actions: steps/s, reset time, bytes allocated per step.") { filter, steps, numEnvs, threaded, seed };
         command.SetAction((parseResult, cancellationToken) =>
@@ -30,6 +30,8 @@ public static class EnvBenchCommand
             if (stepCount <= 0) throw new ArgumentException($"--steps must be > 0, got {stepCount}.");
             if (copies <= 0) throw new ArgumentException($"--num-envs must be > 0, got {copies}.");
             VectorMode mode = parseResult.GetValue(threaded) ? VectorMode.Threaded : VectorMode.Sync;
+            // A vector env of one copy is a measurement of its own (the dispatch cost), so an explicit --num-envs 1 asks for it.
+            bool vector = mode == VectorMode.Threaded || parseResult.GetResult(numEnvs) is { Implicit: false };
             ulong seedValue = parseResult.GetValue(seed);
 
             var table = new Table().AddColumns("id", "steps/s", "mean reset (µs)", "bytes/step", "bytes/reset", "GCs (gen0/1/2)");
@@ -38,9 +40,9 @@ public static class EnvBenchCommand
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    Measurement m = copies == 1
-                        ? MeasureSingle(id, stepCount, seedValue)
-                        : MeasureVector(id, stepCount, copies, mode, seedValue);
+                    Measurement m = vector
+                        ? MeasureVector(id, stepCount, copies, mode, seedValue)
+                        : MeasureSingle(id, stepCount, seedValue);
                     table.AddRow(Markup.Escape(id), m.StepsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
                         double.IsNaN(m.ResetMicroseconds) ? "-" : m.ResetMicroseconds.ToString("F2", CultureInfo.InvariantCulture),
                         m.BytesPerStep.ToString("F1", CultureInfo.InvariantCulture),
@@ -53,7 +55,7 @@ public static class EnvBenchCommand
                 }
             }
             AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine($"[grey]{stepCount:N0} steps each, {(copies == 1 ? "one env on one thread" : $"{copies} envs, {mode.ToString().ToLowerInvariant()} vector env")}, random actions, seed {seedValue}[/]");
+            AnsiConsole.MarkupLine($"[grey]{stepCount:N0} steps each, {(vector ? $"{copies} env{(copies == 1 ? "" : "s")}, {mode.ToString().ToLowerInvariant()} vector env" : "one env on one thread")}, random actions, seed {seedValue}[/]");
             return Task.FromResult(RlAlignCommand.ExitOk);
         });
         return command;

@@ -158,6 +158,23 @@ public class GymnasiumEnvTests
     }
 
     [Test]
+    public void LocateRejectsAnOverrideThatIsNeitherALibraryNorAPython()
+    {
+        // Runs without Python: the file is not executable, so asking it for its library fails cleanly.
+        string path = Path.Combine(Path.GetTempPath(), $"rlalign-not-python-{Guid.NewGuid():N}");
+        File.WriteAllText(path, "not a python\n");
+        try
+        {
+            var e = Assert.Throws<PythonNotAvailableException>(() => PythonRuntime.Locate(path));
+            Assert.That(e!.Message, Does.Contain("RLALIGN_PYTHON").And.Contain(path).And.Contain("not a Python with a shared library"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
     public void LocateFindsASharedLibraryWhenOneIsInstalled()
     {
         PythonInstallation found;

@@ -122,6 +122,33 @@ public sealed class MuJoCoBindingTests
         Assert.That(env.Dt, Is.EqualTo(0.02).Within(1e-15));
     }
 
+    /// <summary>
+    /// A model that compiles but whose mjData stack (nstack 300) overflows once the hopper meets the floor: MuJoCo's
+    /// default would print, wait for Enter and exit the process; here it is an exception, and the env wants a reset.
+    /// </summary>
+    [Test]
+    public void EngineErrorDuringAStepIsAnExceptionNotAnExit()
+    {
+        MuJoCoTestSupport.RequireMuJoCo();
+        string shipped = Path.Combine(AppContext.BaseDirectory, "assets", "mujoco", "hopper.xml");
+        string path = Path.Combine(_directory, "hopper_small_stack.xml");
+        File.WriteAllText(path, File.ReadAllText(shipped).Replace("<option ", "<size nstack=\"300\"/>\n  <option "));
+        using MuJoCoEnv env = MuJoCoTestSupport.MakeUnwrapped("Hopper-v5", new EnvOptions { ["model_path"] = path });
+        var observation = new float[env.ObservationSpace.FlatSize];
+        env.Reset(observation, seed: 0);
+
+        var error = Assert.Throws<MuJoCoEngineException>(() =>
+        {
+            for (int i = 0; i < 1000; i++) env.Step(new float[3], observation);
+        })!;
+
+        Assert.That(error.MuJoCoMessage, Does.Contain("Stack overflow"));
+        Assert.That(error.Message, Does.Contain(path).And.Contain("mj_step"));
+        Assert.Throws<InvalidOperationException>(() => env.Step(new float[3], observation), "a reset is required after an engine error");
+        env.Reset(observation, seed: 0);
+        Assert.That(observation, Has.All.Matches<float>(float.IsFinite));
+    }
+
     [Test]
     public void ModelPathWithTheWrongMorphologyIsRejected()
     {
@@ -146,6 +173,41 @@ public sealed class MuJoCoBindingTests
         // A tilted pole falls further: the step moved the state MuJoCo owns, which the span sees.
         Assert.That(data.Qpos[1], Is.GreaterThan(0.1));
     }
+
+    /// <summary>
+    /// The env steps its physics in one native call; it must be exactly Gymnasium's <c>do_simulation</c>
+    /// (frame_skip × mj_step, then mj_rnePostConstraint) made call by call on a second copy of the model.
+    /// </summary>
+    [TestCaseSource(nameof(Ids))]
+    public void EnvStepIsFrameSkipMjStepsThenRnePostConstraint(string id)
+    {
+        using MuJoCoEnv env = MuJoCoTestSupport.MakeUnwrapped(id);
+        using MjModel model = MjModel.LoadXml(env.Model.Path);
+        using var data = new MjData(model);
+        var observation = new float[env.ObservationSpace.FlatSize];
+        var action = new float[env.ActionSpace.FlatSize];
+        var random = new System.Random(11);
+        env.Reset(observation, seed: 3);
+        data.Time = env.Data.Time;
+        env.Data.Qpos.CopyTo(data.Qpos);
+        env.Data.Qvel.CopyTo(data.Qvel);
+        env.Data.QaccWarmstart.CopyTo(data.QaccWarmstart);
+        for (int step = 0; step < 20; step++)
+        {
+            MuJoCoTestSupport.RandomAction(random, env, action);
+            env.Step(action, observation);
+            for (int i = 0; i < action.Length; i++) data.Ctrl[i] = action[i];
+            for (int i = 0; i < env.FrameSkip; i++) data.Step();
+            data.RnePostConstraint();
+
+            Assert.That(data.Qpos.ToArray(), Is.EqualTo(env.Data.Qpos.ToArray()), $"qpos after step {step}");
+            Assert.That(data.Qvel.ToArray(), Is.EqualTo(env.Data.Qvel.ToArray()), $"qvel after step {step}");
+            Assert.That(data.CfrcExt.ToArray(), Is.EqualTo(env.Data.CfrcExt.ToArray()), $"cfrc_ext after step {step}");
+            Assert.That(data.Xpos.ToArray(), Is.EqualTo(env.Data.Xpos.ToArray()), $"xpos after step {step}");
+        }
+    }
+
+    private static readonly string[] Ids = MuJoCoTestSupport.Ids;
 
     [Test]
     public void DisposedDataRefusesAccess()

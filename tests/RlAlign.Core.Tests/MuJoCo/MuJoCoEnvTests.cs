@@ -1,3 +1,4 @@
+using System.Text.Json;
 using NUnit.Framework;
 using RlAlign.Core.Random;
 using RlAlign.Envs.MuJoCo;
@@ -58,6 +59,55 @@ public sealed class MuJoCoEnvTests
 
         second.Reset(c, seed: 43);
         Assert.That(c, Is.Not.EqualTo(a));
+    }
+
+    private static readonly Lazy<JsonDocument> ResetNoise = new(() => TestData.Load("mujoco_reset_noise.json"));
+
+    /// <summary>
+    /// <c>Reset(seed)</c> gives exactly the qpos/qvel of Gymnasium's <c>reset_model</c> with NumPy
+    /// (Data/mujoco_reset_noise.json, drawn by Data/numpy_vectors.py with Debian numpy): qpos noise first, then qvel,
+    /// uniform or normal as the task draws it, and the generator left where NumPy's is.
+    /// </summary>
+    [TestCaseSource(nameof(Ids))]
+    public void ResetGivesGymnasiumsStateForTheSeed(string id)
+    {
+        var task = ResetNoise.Value.RootElement.GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("id").GetString() == id);
+        using MuJoCoEnv env = MuJoCoTestSupport.MakeUnwrapped(id);
+        double[] initQpos = env.Model.Qpos0.ToArray();
+        var observation = new float[env.ObservationSpace.FlatSize];
+        foreach (var reset in task.GetProperty("resets").EnumerateArray())
+        {
+            ulong seed = reset.GetProperty("seed").GetUInt64();
+            var noise = reset.GetProperty("qpos_noise").EnumerateArray().ToArray();
+            var value = reset.GetProperty("qpos_value").EnumerateArray().ToArray();
+            double[] expectedQpos = new double[initQpos.Length];
+            for (int i = 0; i < expectedQpos.Length; i++)
+            {
+                expectedQpos[i] = value[i].ValueKind != JsonValueKind.Null ? TestData.Double(value[i])
+                    : noise[i].ValueKind != JsonValueKind.Null ? initQpos[i] + TestData.Double(noise[i])
+                    : initQpos[i];
+            }
+            double[] expectedQvel = [.. reset.GetProperty("qvel").EnumerateArray().Select(TestData.Double)];
+
+            env.Reset(observation, seed: seed);
+
+            double[] qpos = env.Data.Qpos.ToArray();
+            if (env.Model.Nq != env.Model.Nv)
+            {
+                // A free-joint root (Ant, Humanoid): the env writes the perturbed quaternion qpos[3:7] unnormalized, as
+                // Gymnasium does, and MuJoCo 2.2.2's mj_forward then normalizes it in place (by its own rounding).
+                double norm = Math.Sqrt(expectedQpos[3..7].Sum(q => q * q));
+                for (int i = 3; i < 7; i++)
+                {
+                    Assert.That(qpos[i], Is.EqualTo(expectedQpos[i] / norm).Within(1e-15), $"qpos[{i}] (root quaternion), seed {seed}");
+                    qpos[i] = expectedQpos[i];
+                }
+            }
+            Assert.That(qpos, Is.EqualTo(expectedQpos), $"qpos, seed {seed}");
+            Assert.That(env.Data.Qvel.ToArray(), Is.EqualTo(expectedQvel), $"qvel, seed {seed}");
+            var state = reset.GetProperty("state_after");
+            Assert.That(env.Generator!.State.State.ToString("x32"), Is.EqualTo(state.GetProperty("state").GetString()![2..]), $"generator after reset, seed {seed}");
+        }
     }
 
     [Test]
