@@ -15,7 +15,7 @@ public abstract class RoomGridLevel : RoomGridEnv
 {
     /// <summary>
     /// BabyAI missions are longer than Minigrid's: two "and"s of "put … next to …" sequenced with "after you",
-    /// every description with a location, reach 303 characters.
+    /// every description with a location, reach 305 characters.
     /// </summary>
     public const int BabyAIMissionMaxLength = 512;
 
