@@ -87,6 +87,21 @@ public class LevelGen : RoomGridLevel
         Instructions = RandomInstruction(Settings.ActionKinds, Settings.InstrKinds);
     }
 
+    protected override void SaveLevelState(BinaryWriter writer)
+    {
+        writer.Write(_lockedRoom is not null);
+        if (_lockedRoom is null) return;
+        writer.Write(_lockedRoom.Top.X);
+        writer.Write(_lockedRoom.Top.Y);
+    }
+
+    protected override void LoadLevelState(BinaryReader reader)
+    {
+        // Only the stale room's place matters once generation is over (see _lockedRoom), so a detached copy will do.
+        _lockedRoom = reader.ReadBoolean() ? new Room((reader.ReadInt32(), reader.ReadInt32()), (RoomSize, RoomSize)) : null;
+        _lockedRoomAddedThisAttempt = false;
+    }
+
     /// <summary><c>add_locked_room</c>: a locked door on an inner wall of a random room, its key in another room.</summary>
     private void AddLockedRoom()
     {

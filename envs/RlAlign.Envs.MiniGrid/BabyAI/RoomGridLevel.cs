@@ -210,11 +210,25 @@ public abstract class RoomGridLevel : RoomGridEnv
         }
     }
 
-    protected override void SaveExtraState(BinaryWriter writer)
-        => throw new NotSupportedException($"{DisplayName}: saving a BabyAI level's state (its instruction verifier) is not supported.");
+    /// <summary>Saves the instruction with its verifier's progress (objects by grid position or as the carried one).</summary>
+    protected sealed override void SaveExtraState(BinaryWriter writer)
+    {
+        writer.Write(RejectionSamplingRetries);
+        writer.Write(_instructions is not null);
+        _instructions?.Write(writer, WriteReference);
+        SaveLevelState(writer);
+    }
 
-    protected override void LoadExtraState(BinaryReader reader)
-        => throw new NotSupportedException($"{DisplayName}: loading a BabyAI level's state (its instruction verifier) is not supported.");
+    protected sealed override void LoadExtraState(BinaryReader reader)
+    {
+        RejectionSamplingRetries = reader.ReadInt32();
+        _instructions = reader.ReadBoolean() ? Instr.Read(reader, ReadReference, this) : null;
+        LoadLevelState(reader);
+    }
+
+    /// <summary>Saves what a level keeps between resets beyond the instruction.</summary>
+    protected virtual void SaveLevelState(BinaryWriter writer) { }
+    protected virtual void LoadLevelState(BinaryReader reader) { }
 
     private static int CheckRoomSize(string id, int roomSize)
         => roomSize >= 3 ? roomSize : throw new ArgumentException($"{id}: option 'room_size' must be at least 3, got {roomSize}.", nameof(roomSize));

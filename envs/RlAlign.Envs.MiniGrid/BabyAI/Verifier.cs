@@ -96,7 +96,8 @@ public sealed class ObjDesc
     {
         if (useLocation) Objects.Clear();
         Positions.Clear();
-        Room agentRoom = env.RoomFromPosition(env.AgentPosition.X, env.AgentPosition.Y);
+        // Only locations need the room (and a restored env has its grid but may not have built its rooms).
+        Room? agentRoom = useLocation && Location is not null ? env.RoomFromPosition(env.AgentPosition.X, env.AgentPosition.Y) : null;
         Grid grid = env.Grid;
         for (int i = 0; i < grid.Width; i++)
         {
@@ -110,7 +111,7 @@ public sealed class ObjDesc
                 if (useLocation && Location is { } location)
                 {
                     // Locations only describe objects in the room the agent is in.
-                    if (!agentRoom.Contains(i, j)) continue;
+                    if (!agentRoom!.Contains(i, j)) continue;
                     (int vx, int vy) = (i - env.AgentPosition.X, j - env.AgentPosition.Y);
                     (int d1x, int d1y) = DirectionVectors[env.AgentDirection];
                     (int d2x, int d2y) = (-d1y, d1x);
@@ -128,6 +129,34 @@ public sealed class ObjDesc
                 Positions.Add((i, j));
             }
         }
+    }
+
+    internal void Write(BinaryWriter writer, Action<BinaryWriter, WorldObject?> writeReference)
+    {
+        writer.Write(Type is { } type ? (byte)type : byte.MaxValue);
+        writer.Write(Color is { } color ? (byte)color : byte.MaxValue);
+        writer.Write(Location is { } location ? (byte)location : byte.MaxValue);
+        writer.Write(Objects.Count);
+        foreach (WorldObject value in Objects) writeReference(writer, value);
+        writer.Write(Positions.Count);
+        foreach ((int x, int y) in Positions)
+        {
+            writer.Write(x);
+            writer.Write(y);
+        }
+    }
+
+    internal static ObjDesc Read(BinaryReader reader, Func<BinaryReader, WorldObject?> readReference)
+    {
+        byte type = reader.ReadByte(), color = reader.ReadByte(), location = reader.ReadByte();
+        var description = new ObjDesc(type == byte.MaxValue ? null : (ObjectType)type, color == byte.MaxValue ? null : (ObjectColor)color,
+            location == byte.MaxValue ? null : (ObjectLocation)location);
+        int objects = reader.ReadInt32();
+        for (int k = 0; k < objects; k++)
+            description.Objects.Add(readReference(reader) ?? throw new InvalidDataException("A saved object description refers to no object."));
+        int positions = reader.ReadInt32();
+        for (int k = 0; k < positions; k++) description.Positions.Add((reader.ReadInt32(), reader.ReadInt32()));
+        return description;
     }
 
     internal static bool ContainsReference(List<WorldObject> objects, WorldObject value)
@@ -168,6 +197,102 @@ public abstract class Instr
 
     /// <summary>The instruction and every clause below it, depth first, a before b.</summary>
     public abstract IEnumerable<Instr> Walk();
+
+    // Saved state: a tag, then the instruction's settings, descriptions (objects by reference) and verifier progress.
+    private enum Tag : byte { GoTo, Open, Pickup, PutNext, Before, After, And }
+
+    /// <summary>Writes the instruction and its verifier's progress; objects go through <paramref name="writeReference"/>.</summary>
+    internal void Write(BinaryWriter writer, Action<BinaryWriter, WorldObject?> writeReference)
+    {
+        switch (this)
+        {
+            case GoToInstr goTo:
+                writer.Write((byte)Tag.GoTo);
+                goTo.Description.Write(writer, writeReference);
+                break;
+            case OpenInstr open:
+                writer.Write((byte)Tag.Open);
+                writer.Write(open.Strict);
+                open.Description.Write(writer, writeReference);
+                break;
+            case PickupInstr pickup:
+                writer.Write((byte)Tag.Pickup);
+                writer.Write(pickup.Strict);
+                pickup.Description.Write(writer, writeReference);
+                writeReference(writer, pickup.PreviouslyCarried);
+                break;
+            case PutNextInstr putNext:
+                writer.Write((byte)Tag.PutNext);
+                writer.Write(putNext.Strict);
+                putNext.Move.Write(writer, writeReference);
+                putNext.Fixed.Write(writer, writeReference);
+                writeReference(writer, putNext.PreviouslyCarried);
+                break;
+            case SeqInstr sequence:
+                writer.Write((byte)(sequence switch { BeforeInstr => Tag.Before, AfterInstr => Tag.After, _ => Tag.And }));
+                writer.Write(sequence.Strict);
+                writer.Write((byte)sequence.FirstDone);
+                writer.Write((byte)sequence.SecondDone);
+                sequence.First.Write(writer, writeReference);
+                sequence.Second.Write(writer, writeReference);
+                break;
+            default:
+                throw new NotSupportedException($"Cannot save a {GetType().Name}.");
+        }
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote and binds the instruction to <paramref name="env"/>.</summary>
+    internal static Instr Read(BinaryReader reader, Func<BinaryReader, WorldObject?> readReference, RoomGridEnv env)
+    {
+        Instr instruction;
+        var tag = (Tag)reader.ReadByte();
+        switch (tag)
+        {
+            case Tag.GoTo:
+                instruction = new GoToInstr(ObjDesc.Read(reader, readReference));
+                break;
+            case Tag.Open:
+            {
+                bool strict = reader.ReadBoolean();
+                instruction = new OpenInstr(ObjDesc.Read(reader, readReference), strict);
+                break;
+            }
+            case Tag.Pickup:
+            {
+                bool strict = reader.ReadBoolean();
+                instruction = new PickupInstr(ObjDesc.Read(reader, readReference), strict) { PreviouslyCarried = readReference(reader) };
+                break;
+            }
+            case Tag.PutNext:
+            {
+                bool strict = reader.ReadBoolean();
+                ObjDesc move = ObjDesc.Read(reader, readReference);
+                instruction = new PutNextInstr(move, ObjDesc.Read(reader, readReference), strict) { PreviouslyCarried = readReference(reader) };
+                break;
+            }
+            case Tag.Before or Tag.After or Tag.And:
+            {
+                bool strict = reader.ReadBoolean();
+                var firstDone = (InstrStatus)reader.ReadByte();
+                var secondDone = (InstrStatus)reader.ReadByte();
+                Instr first = Read(reader, readReference, env), second = Read(reader, readReference, env);
+                SeqInstr sequence = tag switch
+                {
+                    Tag.Before => new BeforeInstr(first, second, strict),
+                    Tag.After => new AfterInstr(first, second, strict),
+                    _ => new AndInstr(first, second, strict),
+                };
+                sequence.FirstDone = firstDone;
+                sequence.SecondDone = secondDone;
+                instruction = sequence;
+                break;
+            }
+            default:
+                throw new InvalidDataException($"Unknown instruction tag {(byte)tag} in saved state.");
+        }
+        instruction._env = env;
+        return instruction;
+    }
 }
 
 /// <summary>Python's <c>ActionInstr</c>: a single clause (go to, open, pick up, put next to).</summary>
@@ -201,6 +326,7 @@ public sealed class OpenInstr : ActionInstr
             throw new ArgumentException($"'open' takes a door description, got '{description}'.", nameof(description));
         Description = description;
         Strict = strict;
+        _descriptions = [description];
     }
 
     public ObjDesc Description { get; }
@@ -208,8 +334,8 @@ public sealed class OpenInstr : ActionInstr
     /// <summary>Opening any other door fails the episode.</summary>
     public bool Strict { get; }
 
-    public override IReadOnlyList<ObjDesc> Descriptions => _descriptions ??= [Description];
-    private ObjDesc[]? _descriptions;
+    public override IReadOnlyList<ObjDesc> Descriptions => _descriptions;
+    private readonly ObjDesc[] _descriptions;
 
     public override string Surface(RoomGridEnv env) => "open " + Description.Surface(env);
 
@@ -232,10 +358,11 @@ public sealed class OpenInstr : ActionInstr
 /// <summary>"go to the red ball": succeeds whenever the agent faces a matching object (any action).</summary>
 public sealed class GoToInstr(ObjDesc description) : ActionInstr
 {
+    private readonly ObjDesc[] _descriptions = [description];
+
     public ObjDesc Description { get; } = description;
 
-    public override IReadOnlyList<ObjDesc> Descriptions => _descriptions ??= [Description];
-    private ObjDesc[]? _descriptions;
+    public override IReadOnlyList<ObjDesc> Descriptions => _descriptions;
 
     public override string Surface(RoomGridEnv env) => "go to " + Description.Surface(env);
 
@@ -257,7 +384,6 @@ public sealed class GoToInstr(ObjDesc description) : ActionInstr
 /// <summary>"pick up the blue key": succeeds when a pickup, with empty hands before, leaves a matching object carried.</summary>
 public sealed class PickupInstr : ActionInstr
 {
-    private WorldObject? _previouslyCarried;
 
     public PickupInstr(ObjDesc description, bool strict = false)
     {
@@ -265,6 +391,7 @@ public sealed class PickupInstr : ActionInstr
             throw new ArgumentException("'pick up' cannot take a door description.", nameof(description));
         Description = description;
         Strict = strict;
+        _descriptions = [description];
     }
 
     public ObjDesc Description { get; }
@@ -272,23 +399,26 @@ public sealed class PickupInstr : ActionInstr
     /// <summary>Picking up any other object fails the episode.</summary>
     public bool Strict { get; }
 
-    public override IReadOnlyList<ObjDesc> Descriptions => _descriptions ??= [Description];
-    private ObjDesc[]? _descriptions;
+    /// <summary>What the agent carried after the previous step (Python's <c>preCarrying</c>).</summary>
+    internal WorldObject? PreviouslyCarried { get; set; }
+
+    public override IReadOnlyList<ObjDesc> Descriptions => _descriptions;
+    private readonly ObjDesc[] _descriptions;
 
     public override string Surface(RoomGridEnv env) => "pick up " + Description.Surface(env);
 
     public override void ResetVerifier(RoomGridEnv env)
     {
         base.ResetVerifier(env);
-        _previouslyCarried = null;
+        PreviouslyCarried = null;
         Description.FindMatchingObjects(env);
     }
 
     protected override InstrStatus VerifyAction(MiniGridAction action)
     {
-        WorldObject? before = _previouslyCarried;
+        WorldObject? before = PreviouslyCarried;
         WorldObject? carrying = Env.Carrying;
-        _previouslyCarried = carrying;
+        PreviouslyCarried = carrying;
         if (action != MiniGridAction.Pickup) return InstrStatus.Continue;
         if (before is null && carrying is not null && ObjDesc.ContainsReference(Description.Objects, carrying)) return InstrStatus.Success;
         if (Strict && carrying is not null) return InstrStatus.Failure;
@@ -302,7 +432,6 @@ public sealed class PickupInstr : ActionInstr
 /// </summary>
 public sealed class PutNextInstr : ActionInstr
 {
-    private WorldObject? _previouslyCarried;
 
     public PutNextInstr(ObjDesc move, ObjDesc fixedDescription, bool strict = false)
     {
@@ -311,6 +440,7 @@ public sealed class PutNextInstr : ActionInstr
         Move = move;
         Fixed = fixedDescription;
         Strict = strict;
+        _descriptions = [move, fixedDescription];
     }
 
     /// <summary>Python's <c>desc_move</c>.</summary>
@@ -322,8 +452,11 @@ public sealed class PutNextInstr : ActionInstr
     /// <summary>Picking up anything fails the episode (Python's strict mode).</summary>
     public bool Strict { get; }
 
-    public override IReadOnlyList<ObjDesc> Descriptions => _descriptions ??= [Move, Fixed];
-    private ObjDesc[]? _descriptions;
+    /// <summary>What the agent carried after the previous step (Python's <c>preCarrying</c>).</summary>
+    internal WorldObject? PreviouslyCarried { get; set; }
+
+    public override IReadOnlyList<ObjDesc> Descriptions => _descriptions;
+    private readonly ObjDesc[] _descriptions;
 
     public override int NavigationsNeeded => 2;
 
@@ -332,7 +465,7 @@ public sealed class PutNextInstr : ActionInstr
     public override void ResetVerifier(RoomGridEnv env)
     {
         base.ResetVerifier(env);
-        _previouslyCarried = null;
+        PreviouslyCarried = null;
         Move.FindMatchingObjects(env);
         Fixed.FindMatchingObjects(env);
     }
@@ -348,8 +481,8 @@ public sealed class PutNextInstr : ActionInstr
 
     protected override InstrStatus VerifyAction(MiniGridAction action)
     {
-        WorldObject? before = _previouslyCarried;
-        _previouslyCarried = Env.Carrying;
+        WorldObject? before = PreviouslyCarried;
+        PreviouslyCarried = Env.Carrying;
         if (Strict && action == MiniGridAction.Pickup && Env.Carrying is not null) return InstrStatus.Failure;
         if (action != MiniGridAction.Drop) return InstrStatus.Continue;
         foreach (WorldObject value in Move.Objects)
@@ -387,8 +520,8 @@ public abstract class SeqInstr : Instr
     public bool Strict { get; }
 
     // Python's a_done / b_done start as False, which compares like "continue".
-    protected InstrStatus FirstDone { get; set; }
-    protected InstrStatus SecondDone { get; set; }
+    protected internal InstrStatus FirstDone { get; set; }
+    protected internal InstrStatus SecondDone { get; set; }
 
     public override void ResetVerifier(RoomGridEnv env)
     {

@@ -117,7 +117,7 @@ public sealed partial class BabyAILevelTests
 
     // ---- Every id ----
 
-    public static IEnumerable<TestCaseData> Ids() => BabyAIIds().Select(id => new TestCaseData(id).SetName($"Level({id})"));
+    public static IEnumerable<TestCaseData> Ids() => BabyAIIds().Select(id => new TestCaseData(id).SetName("{m}({0})"));
 
     [TestCaseSource(nameof(Ids))]
     public void ResetsForSeeds0To19WithAGrammaticalDeterministicMission(string id)
@@ -140,6 +140,29 @@ public sealed partial class BabyAILevelTests
             Assert.That(twin.Generator!.State, Is.EqualTo(env.Generator!.State), where);
             CheckInvariants(id, env, where);
         }
+    }
+
+    [TestCaseSource(nameof(Ids))]
+    public void StepAllocatesNothing(string id)
+    {
+        using RoomGridLevel env = Make(id);
+        var observation = new float[env.ObservationSpace.FlatSize];
+        float[] action = new float[1];
+        var actions = RlAlign.Core.Random.NumpyGenerator.FromSeed(5);
+        ulong seed = 0;
+        env.Reset(observation, seed++);
+        long allocated = 0;
+        for (int t = 0; t < 2000; t++)
+        {
+            action[0] = actions.Integers(0, 7);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            StepResult result = env.Step(action, observation);
+            long after = GC.GetAllocatedBytesForCurrentThread();
+            // The first steps JIT-compile; resets (new layout and instruction) may allocate.
+            if (t >= 200) allocated += after - before;
+            if (result.Done) env.Reset(observation, seed++);
+        }
+        Assert.That(allocated, Is.Zero);
     }
 
     private static IEnumerable<WorldObject> Objects(RoomGridLevel env)
