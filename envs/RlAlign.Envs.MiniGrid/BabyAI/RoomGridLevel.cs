@@ -133,33 +133,38 @@ public abstract class RoomGridLevel : RoomGridEnv
     /// </summary>
     protected bool CheckObjectsReachable(bool throwIfNot = true)
     {
-        var reachable = new bool[Width, Height];
-        var stack = new Stack<(int X, int Y)>();
-        stack.Push(AgentPosition);
-        while (stack.Count > 0)
+        // Levels check reachability on most resets; the search reuses its buffers.
+        _reachable ??= new bool[Width * Height];
+        Array.Clear(_reachable);
+        _reachabilityStack.Clear();
+        _reachabilityStack.Push(AgentPosition);
+        while (_reachabilityStack.Count > 0)
         {
-            (int i, int j) = stack.Pop();
-            if (i < 0 || i >= Width || j < 0 || j >= Height || reachable[i, j]) continue;
-            reachable[i, j] = true;
+            (int i, int j) = _reachabilityStack.Pop();
+            if (i < 0 || i >= Width || j < 0 || j >= Height || _reachable[i * Height + j]) continue;
+            _reachable[i * Height + j] = true;
             WorldObject? cell = Grid.Get(i, j);
             if (cell is not null && cell.Type != ObjectType.Door) continue;
-            stack.Push((i + 1, j));
-            stack.Push((i - 1, j));
-            stack.Push((i, j + 1));
-            stack.Push((i, j - 1));
+            _reachabilityStack.Push((i + 1, j));
+            _reachabilityStack.Push((i - 1, j));
+            _reachabilityStack.Push((i, j + 1));
+            _reachabilityStack.Push((i, j - 1));
         }
         for (int i = 0; i < Width; i++)
         {
             for (int j = 0; j < Height; j++)
             {
                 WorldObject? cell = Grid.Get(i, j);
-                if (cell is null || cell.Type == ObjectType.Wall || reachable[i, j]) continue;
+                if (cell is null || cell.Type == ObjectType.Wall || _reachable[i * Height + j]) continue;
                 if (!throwIfNot) return false;
                 throw new RejectSamplingException($"unreachable object at ({i}, {j})");
             }
         }
         return true;
     }
+
+    private bool[]? _reachable;
+    private readonly Stack<(int X, int Y)> _reachabilityStack = new();
 
     /// <summary><c>open_all_doors</c>.</summary>
     protected void OpenAllDoors()
