@@ -294,6 +294,54 @@ public sealed partial class BabyAILevelTests
         }
         WorldObject? start = env.Grid.Get(env.AgentPosition.X, env.AgentPosition.Y);
         Assert.That(start, Is.Null, $"{where}: the agent starts on an empty cell");
+
+        // Levels whose gen_mission ends with check_objs_reachable() (after the last object is placed), and the one that demands the opposite.
+        if (name is "GoToRedBallGrey" or "GoToRedBall" or "GoToRedBlueBall" or "GoToObjDoor" or "Open" or "Pickup" or "Unlock"
+            || Regex.IsMatch(name, "^(GoToLocal|GoToObjMaze|PutNextLocal)") || name is "GoTo" or "GoToOpen")
+            Assert.That(UnreachableObjects(env), Is.Empty, $"{where}: every object is reachable");
+        if (name == "UnblockPickup")
+            Assert.That(UnreachableObjects(env), Is.Not.Empty, $"{where}: some object blocks a path");
+
+        if (env is LevelGen generator)
+        {
+            ObjectColor[] lockedColors = Doors(env).Where(d => d.IsLocked).Select(d => d.Color).ToArray();
+            foreach (ObjectColor color in lockedColors)
+                Assert.That(Objects(env).Any(o => o is Key && o.Color == color), Is.True, $"{where}: the locked door's key exists");
+            var clauses = instruction.Walk().OfType<ActionInstr>().ToArray();
+            if (generator.Settings.Unblocking)
+                Assert.That(clauses.SelectMany(c => c.Descriptions).Any(d => d.Type == ObjectType.Key && d.Color is { } c && lockedColors.Contains(c)),
+                    Is.False, $"{where}: no clause names a key that opens a locked door");
+            else
+                Assert.That(UnreachableObjects(env), Is.Empty, $"{where}: without unblocking every object is reachable");
+            Assert.That(clauses.All(c => generator.Settings.ActionKinds.Contains(c switch
+            {
+                GoToInstr => ActionKind.GoTo,
+                PickupInstr => ActionKind.Pickup,
+                OpenInstr => ActionKind.Open,
+                _ => ActionKind.PutNext,
+            })), Is.True, $"{where}: only the configured clause kinds");
+            if (!generator.Settings.Locations)
+                Assert.That(clauses.SelectMany(c => c.Descriptions).All(d => d.Location is null), Is.True, $"{where}: no locations");
+        }
+    }
+
+    /// <summary>Objects that cannot be reached from the agent through empty cells and doors (Python's <c>check_objs_reachable</c>).</summary>
+    private static List<(int X, int Y)> UnreachableObjects(RoomGridLevel env)
+    {
+        var reached = new HashSet<(int X, int Y)>();
+        var stack = new Stack<(int X, int Y)>([env.AgentPosition]);
+        while (stack.Count > 0)
+        {
+            (int x, int y) = stack.Pop();
+            if (x < 0 || y < 0 || x >= env.Width || y >= env.Height || !reached.Add((x, y))) continue;
+            if (env.Grid.Get(x, y) is { Type: not ObjectType.Door }) continue;
+            foreach ((int dx, int dy) in new[] { (1, 0), (-1, 0), (0, 1), (0, -1) }) stack.Push((x + dx, y + dy));
+        }
+        var unreachable = new List<(int X, int Y)>();
+        for (int x = 0; x < env.Width; x++)
+            for (int y = 0; y < env.Height; y++)
+                if (env.Grid.Get(x, y) is { Type: not ObjectType.Wall } && !reached.Contains((x, y))) unreachable.Add((x, y));
+        return unreachable;
     }
 
     // ---- Bad input ----
