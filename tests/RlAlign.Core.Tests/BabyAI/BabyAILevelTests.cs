@@ -388,6 +388,23 @@ public sealed partial class BabyAILevelTests
         Assert.That((env.RejectionSamplingRetries, env.Mission), Is.EqualTo((8, "go to a red door and go to a purple door")));
     }
 
+    [TestCase("BabyAI-GoToLocal-v0", "FullyObs, FlatObs")]
+    [TestCase("BabyAI-BossLevel-v0", "RGBImgPartialObs, ImgObs")]
+    [TestCase("BabyAI-PutNextLocal-v0", "OneHotPartialObs")]
+    public void MinigridWrappersWrapBabyAILevels(string id, string wrappers)
+    {
+        using IEnv env = Core.Envs.Make(id, new EnvOptions { ["wrappers"] = wrappers });
+        var observation = new float[env.ObservationSpace.FlatSize];
+        env.Reset(observation, seed: 4);
+        Assert.That(env.ObservationSpace.Contains(observation), Is.True);
+        for (int t = 0; t < 20; t++)
+        {
+            env.Step([t % 3], observation);
+            Assert.That(env.ObservationSpace.Contains(observation), Is.True, $"step {t}");
+        }
+        Assert.That(env.Unwrapped, Is.InstanceOf<RoomGridLevel>());
+    }
+
     [Test]
     public void TheLongestMissionsFitTheObservation()
     {
