@@ -94,6 +94,7 @@ public sealed class ObjDesc
     /// </summary>
     public void FindMatchingObjects(RoomGridEnv env, bool useLocation = true)
     {
+        if (!useLocation && TryUpdateTrackedPositions(env)) return;
         if (useLocation) Objects.Clear();
         Positions.Clear();
         // Only locations need the room (and a restored env has its grid but may not have built its rooms).
@@ -129,6 +130,31 @@ public sealed class ObjDesc
                 Positions.Add((i, j));
             }
         }
+    }
+
+    /// <summary>
+    /// The same positions as Python's grid scan without location (which runs after every drop), found from the
+    /// tracked objects themselves: each is carried (off the grid) or at its recorded position. False, with nothing
+    /// changed, when an object is elsewhere (a box's content or a cell set directly has no recorded position): then
+    /// only the scan can tell.
+    /// </summary>
+    private bool TryUpdateTrackedPositions(RoomGridEnv env)
+    {
+        foreach (WorldObject value in Objects)
+        {
+            if (ReferenceEquals(value, env.Carrying)) continue;
+            (int x, int y) = value.CurrentPosition;
+            if (x < 0 || y < 0 || x >= env.Width || y >= env.Height || !ReferenceEquals(env.Grid.Get(x, y), value)) return false;
+        }
+        Positions.Clear();
+        foreach (WorldObject value in Objects)
+        {
+            if (ReferenceEquals(value, env.Carrying)) continue;
+            if (Type is { } kind && value.Type != kind) continue;
+            if (Color is { } color && value.Color != color) continue;
+            Positions.Add(value.CurrentPosition);
+        }
+        return true;
     }
 
     internal void Write(BinaryWriter writer, Action<BinaryWriter, WorldObject?> writeReference)

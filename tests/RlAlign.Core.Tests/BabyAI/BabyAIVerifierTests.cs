@@ -286,4 +286,47 @@ public sealed class BabyAIVerifierTests
         for (int t = 0; t < env.MaxSteps; t++) last = Step(env, obs, MiniGridAction.Forward);
         Assert.That((last.Terminated, last.Truncated, env.StepCount), Is.EqualTo((false, true, 64)));
     }
+
+    /// <summary>
+    /// After every drop the tracked positions equal what Python's scan of the grid finds (the port looks the objects
+    /// up where they are recorded and scans only when one is not there), through random play with boxes toggled open.
+    /// </summary>
+    [TestCase("BabyAI-BossLevel-v0")]
+    [TestCase("BabyAI-SynthSeq-v0")]
+    [TestCase("BabyAI-PutNextLocalS5N3-v0")]
+    [TestCase("BabyAI-KeyInBox-v0")]
+    public void TrackedPositionsAfterADropMatchAGridScan(string id)
+    {
+        using var env = (RoomGridLevel)Core.Envs.Make(id);
+        var observation = new float[env.ObservationSpace.FlatSize];
+        var actions = RlAlign.Core.Random.NumpyGenerator.FromSeed(17);
+        ulong seed = 0;
+        env.Reset(observation, seed++);
+        int drops = 0;
+        for (int t = 0; t < 4000; t++)
+        {
+            var action = (MiniGridAction)actions.Integers(0, 7);
+            StepResult result = env.Step([(float)action], observation);
+            if (action == MiniGridAction.Drop)
+            {
+                drops++;
+                foreach (ObjDesc description in env.Instructions.Walk().OfType<ActionInstr>().SelectMany(c => c.Descriptions))
+                    Assert.That(description.Positions, Is.EquivalentTo(ScanTracked(env, description)), $"step {t}: {description}");
+            }
+            if (result.Done) env.Reset(observation, seed++);
+        }
+        Assert.That(drops, Is.GreaterThan(100));
+    }
+
+    /// <summary>Python's <c>find_matching_objs(env, use_location=False)</c> positions, by scanning every cell.</summary>
+    private static List<(int X, int Y)> ScanTracked(RoomGridLevel env, ObjDesc description)
+    {
+        var positions = new List<(int X, int Y)>();
+        for (int x = 0; x < env.Width; x++)
+            for (int y = 0; y < env.Height; y++)
+                if (env.Grid.Get(x, y) is { } cell && description.Objects.Any(o => ReferenceEquals(o, cell))
+                    && (description.Type is null || cell.Type == description.Type) && (description.Color is null || cell.Color == description.Color))
+                    positions.Add((x, y));
+        return positions;
+    }
 }
