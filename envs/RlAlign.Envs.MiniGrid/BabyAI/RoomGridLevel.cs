@@ -49,6 +49,12 @@ public abstract class RoomGridLevel : RoomGridEnv
     /// <summary>Lays out the level's objects and doors, places the agent and sets <see cref="Instructions"/> (Python's <c>gen_mission</c>).</summary>
     protected abstract void GenerateMission();
 
+    /// <summary>
+    /// Python redraws a rejected level forever; this bound turns options no level can satisfy (say, pickup clauses
+    /// and no objects) into an error. The registered levels need at most a few dozen draws.
+    /// </summary>
+    public const int MaxGenerationAttempts = 1000;
+
     protected sealed override void GenerateGrid(int width, int height)
     {
         RejectionSamplingRetries = 0;
@@ -64,7 +70,9 @@ public abstract class RoomGridLevel : RoomGridEnv
             // Python also redraws on RecursionError, which place_obj and rand_obj raise when out of tries.
             catch (Exception e) when (e is RejectSamplingException or PlacementFailedException)
             {
-                RejectionSamplingRetries++;
+                if (++RejectionSamplingRetries >= MaxGenerationAttempts)
+                    throw new InvalidOperationException(
+                        $"{DisplayName}: no level met its constraints in {MaxGenerationAttempts} draws (last rejection: {e.Message}); check the level's options.", e);
             }
         }
         Mission = Instructions.Surface(this);

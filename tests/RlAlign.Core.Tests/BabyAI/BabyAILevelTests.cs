@@ -370,6 +370,20 @@ public sealed partial class BabyAILevelTests
     }
 
     [Test]
+    public void OptionsNoLevelCanSatisfyFailInsteadOfRedrawingForever()
+    {
+        // Pickup clauses need keys, balls or boxes; with no distractors and no locked room there are none.
+        using RoomGridLevel env = Make("BabyAI-BossLevel-v0", new EnvOptions
+        {
+            ["num_dists"] = 0, ["locked_room_prob"] = 0.0, ["action_kinds"] = "pickup", ["instr_kinds"] = "action",
+            ["room_size"] = 4, ["num_rows"] = 1, ["num_cols"] = 1,
+        });
+        var observation = new float[env.ObservationSpace.FlatSize];
+        var e = Assert.Throws<InvalidOperationException>(() => env.Reset(observation, 0));
+        Assert.That(e!.Message, Does.Contain($"{RoomGridLevel.MaxGenerationAttempts} draws").And.Contain("suitable object"));
+    }
+
+    [Test]
     public void AnExplicitMaxStepsOptionFixesTheLimitOverTheInstructionsOne()
     {
         using RoomGridLevel env = Make("BabyAI-BossLevel-v0", new EnvOptions { ["max_steps"] = 50 });
