@@ -12,16 +12,21 @@ public sealed class MiniGridEnvs : IEnvRegistrar
     /// <summary>
     /// Every Minigrid env takes <c>max_steps</c>, its internal truncation limit, and <c>wrappers</c>, Minigrid
     /// wrappers to apply innermost first: a string such as <c>"FullyObs, FlatObs"</c> or a list of such names
-    /// (see <see cref="MiniGridWrappers"/>).
+    /// (see <see cref="MiniGridWrappers"/>). A BabyAI level recomputes <c>max_steps</c> at every reset unless the
+    /// option fixes it.
     /// </summary>
-    private static IEnv Create(Func<EnvOptions, MiniGridEnv> create, EnvOptions options)
+    internal static IEnv Create(Func<EnvOptions, MiniGridEnv> create, EnvOptions options)
     {
         int? maxSteps = options.Get<int?>("max_steps", null);
         object? wrappers = options.Get<object?>("wrappers", null);
         if (wrappers is not (null or string or IEnumerable<string>))
             throw new ArgumentException($"Option 'wrappers' must be a string or a list of strings, got a {wrappers.GetType().Name}.");
         MiniGridEnv env = create(options);
-        if (maxSteps is int limit) env.MaxSteps = limit;
+        if (maxSteps is int limit)
+        {
+            env.MaxSteps = limit;
+            if (env is BabyAI.RoomGridLevel level) level.FixedMaxSteps = limit;
+        }
         return wrappers switch
         {
             string list => MiniGridWrappers.Apply(env, list),

@@ -14,10 +14,13 @@ public sealed record TraceSnapshot(
     int Action, int[] Image, int Direction, string Mission, double Reward, bool Terminated, bool Truncated,
     (int X, int Y) AgentPosition, int AgentDirection, TraceCarrying? Carrying, int StepCount, TraceRng Rng);
 
-/// <summary>A recorded MiniGrid trace: <c>gymnasium.make(env_id)</c>, <c>reset(seed)</c>, then the recorded actions.</summary>
+/// <summary>
+/// A recorded MiniGrid or BabyAI trace: <c>gymnasium.make(env_id)</c>, <c>reset(seed)</c>, then the recorded actions.
+/// BabyAI traces also record how many level generations <c>reset</c> rejected (<see cref="RejectionSamplingRetries"/>).
+/// </summary>
 public sealed record MiniGridTrace(
     string File, string EnvId, ulong Seed, int Width, int Height, int MaxSteps, string Mission,
-    int[] ResetGrid, TraceSnapshot Reset, IReadOnlyList<TraceSnapshot> Steps, int[] FinalGrid)
+    int[] ResetGrid, TraceSnapshot Reset, IReadOnlyList<TraceSnapshot> Steps, int[] FinalGrid, int? RejectionSamplingRetries = null)
 {
     /// <summary>Reads a trace already parsed from JSON (<paramref name="file"/> only names it in messages).</summary>
     public static MiniGridTrace Parse(JsonElement root, string file)
@@ -29,7 +32,8 @@ public sealed record MiniGridTrace(
             root.GetProperty("mission").GetString()!,
             Flatten(reset.GetProperty("grid")), Snapshot(reset, isReset: true),
             root.GetProperty("steps").EnumerateArray().Select(s => Snapshot(s, isReset: false)).ToArray(),
-            Flatten(root.GetProperty("final").GetProperty("grid")));
+            Flatten(root.GetProperty("final").GetProperty("grid")),
+            reset.TryGetProperty("rejection_sampling_retries", out JsonElement retries) ? retries.GetInt32() : null);
     }
 
     private static TraceSnapshot Snapshot(JsonElement e, bool isReset)

@@ -10,14 +10,17 @@ namespace RlAlign.Envs.MiniGrid.Conformance;
 /// flags and generator state, then the final grid, must match. Two starts: from the seed alone (the
 /// port's own layout, which must equal the recorded reset grid), and from the recorded grid, agent and
 /// generator state put over the env after its reset — which checks the step semantics separately from
-/// the layout generator.
+/// the layout generator. BabyAI traces (<c>BabyAI-*</c>) have the same format; their <c>max_steps</c> is the one
+/// computed at reset, and the number of rejected level generations must match too. From the recorded state a
+/// level's verifier is re-bound to the recorded grid (its instruction is the port's, already compared).
 /// </summary>
 public sealed class MiniGridTraceReplayer : ITraceReplayer
 {
     private static readonly TraceStart[] BothStarts = [TraceStart.Seed, TraceStart.RecordedState];
 
     public bool CanReplay(string envId)
-        => envId.StartsWith("MiniGrid-", StringComparison.Ordinal) && Core.Envs.Registry.TryGet(envId, out _);
+        => (envId.StartsWith("MiniGrid-", StringComparison.Ordinal) || envId.StartsWith("BabyAI-", StringComparison.Ordinal))
+            && Core.Envs.Registry.TryGet(envId, out _);
 
     public IReadOnlyList<TraceStart> Starts(string envId) => BothStarts;
 
@@ -26,11 +29,13 @@ public sealed class MiniGridTraceReplayer : ITraceReplayer
         MiniGridTrace trace = MiniGridTrace.Parse(root, root.GetProperty("env_id").GetString()!);
         using IEnv made = Core.Envs.Make(trace.EnvId);
         var env = made as MiniGridEnv ?? throw new InvalidOperationException($"{trace.EnvId} did not make a MiniGridEnv (MiniGrid ids have no TimeLimit wrapper).");
-        if ((env.Width, env.Height, env.MaxSteps) != (trace.Width, trace.Height, trace.MaxSteps))
-            return new TraceOutcome(start, 0, $"size/max_steps: got {(env.Width, env.Height, env.MaxSteps)}, expected {(trace.Width, trace.Height, trace.MaxSteps)}");
-
         var observation = new float[env.ObservationSpace.FlatSize];
         env.Reset(observation, trace.Seed);
+        // BabyAI levels compute max_steps at reset, from the instruction.
+        if ((env.Width, env.Height, env.MaxSteps) != (trace.Width, trace.Height, trace.MaxSteps))
+            return new TraceOutcome(start, 0, $"size/max_steps after reset: got {(env.Width, env.Height, env.MaxSteps)}, expected {(trace.Width, trace.Height, trace.MaxSteps)}");
+        if (env is BabyAI.RoomGridLevel level && trace.RejectionSamplingRetries is int retries && level.RejectionSamplingRetries != retries)
+            return new TraceOutcome(start, 0, $"rejection_sampling_retries: got {level.RejectionSamplingRetries}, expected {retries}");
         if (start == TraceStart.RecordedState)
         {
             TraceSnapshot reset = trace.Reset;

@@ -36,7 +36,7 @@ public abstract class MiniGridEnv : IEnv, IStateful
     /// <summary>Characters a mission may use; Minigrid missions are lower-case English with commas.</summary>
     public const string MissionCharset = " ,.'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-    /// <summary>The longest mission the flat observation holds.</summary>
+    /// <summary>The longest mission the flat observation holds unless an env asks for more (BabyAI does).</summary>
     public const int MissionMaxLength = 256;
 
     /// <summary>
@@ -49,7 +49,7 @@ public abstract class MiniGridEnv : IEnv, IStateful
 
     private readonly Text _missionSpace;
     private readonly int _directionOffset, _imageOffset, _missionOffset;
-    private readonly float[] _missionEncoding = new float[MissionMaxLength];
+    private readonly float[] _missionEncoding;
     private readonly CellEncoding[] _viewCells;
     private readonly bool[] _viewOpaque;
     private readonly bool[] _visible;
@@ -66,7 +66,8 @@ public abstract class MiniGridEnv : IEnv, IStateful
     private bool _hasReset;
     private int _maxSteps;
 
-    protected MiniGridEnv(string defaultId, int width, int height, int maxSteps, bool seeThroughWalls, int agentViewSize = 7, int actionCount = 7)
+    protected MiniGridEnv(string defaultId, int width, int height, int maxSteps, bool seeThroughWalls, int agentViewSize = 7, int actionCount = 7,
+        int missionMaxLength = MissionMaxLength)
     {
         if (agentViewSize < 3 || agentViewSize % 2 == 0)
             throw new ArgumentException($"{defaultId}: agent_view_size must be odd and at least 3, got {agentViewSize}.", nameof(agentViewSize));
@@ -89,7 +90,8 @@ public abstract class MiniGridEnv : IEnv, IStateful
         _frameHighlight = new bool[width * height];
 
         // Min length 0: Playground's mission is the empty string.
-        _missionSpace = new Text(MissionMaxLength, 0, MissionCharset);
+        _missionSpace = new Text(missionMaxLength, 0, MissionCharset);
+        _missionEncoding = new float[missionMaxLength];
         var observationSpace = new DictSpace(
             ("image", new BoxSpace(0, 255, [agentViewSize, agentViewSize, 3], DType.UInt8)),
             ("direction", new Discrete(4)),
@@ -194,7 +196,17 @@ public abstract class MiniGridEnv : IEnv, IStateful
         StepCount = 0;
         _hasReset = true;
         WriteObservation(observation);
+        AfterReset();
     }
+
+    /// <summary>
+    /// Runs at the end of <see cref="Reset"/>, after the observation is written: what a Python env does in its
+    /// own <c>reset</c> after <c>super().reset()</c> (BabyAI resets its verifier and recomputes <c>max_steps</c>).
+    /// </summary>
+    protected virtual void AfterReset() { }
+
+    /// <summary>Runs after <see cref="OverlayRecordedState"/> replaced the grid, so an env can re-resolve the objects it tracks.</summary>
+    protected virtual void AfterRecordedStateOverlaid() { }
 
     public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
     {
@@ -286,7 +298,7 @@ public abstract class MiniGridEnv : IEnv, IStateful
                 image[at + 2] = encoding.State;
             }
         }
-        _missionEncoding.CopyTo(observation.Slice(_missionOffset, MissionMaxLength));
+        _missionEncoding.CopyTo(observation.Slice(_missionOffset, _missionEncoding.Length));
     }
 
     /// <summary>
@@ -622,6 +634,7 @@ public abstract class MiniGridEnv : IEnv, IStateful
         StepCount = stepCount;
         _random = NumpyGenerator.FromState(generatorState);
         _hasReset = true;
+        AfterRecordedStateOverlaid();
     }
 
     /// <summary>

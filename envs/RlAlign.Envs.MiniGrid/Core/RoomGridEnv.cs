@@ -46,8 +46,10 @@ public abstract class RoomGridEnv : MiniGridEnv
 {
     private Room[,] _rooms = new Room[0, 0];
 
-    protected RoomGridEnv(string defaultId, int roomSize = 7, int numRows = 3, int numCols = 3, int maxSteps = 100, int agentViewSize = 7)
-        : base(defaultId, (roomSize - 1) * numCols + 1, (roomSize - 1) * numRows + 1, maxSteps, seeThroughWalls: false, agentViewSize)
+    protected RoomGridEnv(string defaultId, int roomSize = 7, int numRows = 3, int numCols = 3, int maxSteps = 100, int agentViewSize = 7,
+        int missionMaxLength = MissionMaxLength)
+        : base(defaultId, (roomSize - 1) * numCols + 1, (roomSize - 1) * numRows + 1, maxSteps, seeThroughWalls: false, agentViewSize,
+            missionMaxLength: missionMaxLength)
     {
         if (roomSize < 3 || numRows <= 0 || numCols <= 0)
             throw new ArgumentException($"{defaultId}: room_size must be >= 3 and num_rows, num_cols positive (got {roomSize}, {numRows}, {numCols}).");

@@ -65,7 +65,8 @@ public readonly record struct CellEncoding(byte Type, byte Color, byte State)
 public abstract class WorldObject(ObjectType type, ObjectColor color)
 {
     public ObjectType Type { get; } = type;
-    public ObjectColor Color { get; } = color;
+    /// <summary>Settable because BabyAI's GoToRedBallGrey repaints its distractors after placing them.</summary>
+    public ObjectColor Color { get; set; } = color;
 
     /// <summary>Where the object was placed (Minigrid's <c>init_pos</c>), or (-1, -1) when never placed.</summary>
     public (int X, int Y) InitialPosition { get; set; } = (-1, -1);
