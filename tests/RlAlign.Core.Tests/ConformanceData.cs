@@ -1,3 +1,4 @@
+using System.Text.Json;
 using NUnit.Framework;
 
 namespace RlAlign.Core.Tests;
@@ -14,6 +15,15 @@ public static class ConformanceData
         ?? throw new IgnoreException("Conformance traces not found: put shared/conformance beside the repository or set RLALIGN_CONFORMANCE.");
 
     public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
+
+    /// <summary>Every (file, env id) that <c>{family}/index.json</c> lists; throws <see cref="IgnoreException"/> without traces.</summary>
+    public static IReadOnlyList<(string File, string EnvId)> Index(string family)
+    {
+        using JsonDocument index = JsonDocument.Parse(File.ReadAllText(PathOf(family, "index.json")));
+        return index.RootElement.GetProperty("traces").EnumerateArray()
+            .Select(e => (e.GetProperty("file").GetString()!, e.GetProperty("env_id").GetString()!))
+            .ToArray();
+    }
 
     private static string? Locate()
     {

@@ -11,13 +11,7 @@ namespace RlAlign.Core.Tests.BabyAI;
 [TestFixture]
 public sealed class BabyAIConformanceTests
 {
-    private static IReadOnlyList<(string File, string EnvId)> Index()
-    {
-        using JsonDocument index = JsonDocument.Parse(File.ReadAllText(ConformanceData.PathOf("babyai", "index.json")));
-        return index.RootElement.GetProperty("traces").EnumerateArray()
-            .Select(e => (e.GetProperty("file").GetString()!, e.GetProperty("env_id").GetString()!))
-            .ToArray();
-    }
+    private static IReadOnlyList<(string File, string EnvId)> Index() => ConformanceData.Index("babyai");
 
     public static IEnumerable<TestCaseData> Traces()
     {

@@ -1,3 +1,4 @@
+using RlAlign.Core.Tests.TestEnvs;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
 using RlAlign.Envs.MiniGrid;
@@ -146,23 +147,8 @@ public sealed partial class BabyAILevelTests
     public void StepAllocatesNothing(string id)
     {
         using RoomGridLevel env = Make(id);
-        var observation = new float[env.ObservationSpace.FlatSize];
-        float[] action = new float[1];
-        var actions = RlAlign.Core.Random.NumpyGenerator.FromSeed(5);
-        ulong seed = 0;
-        env.Reset(observation, seed++);
-        long allocated = 0;
-        for (int t = 0; t < 2000; t++)
-        {
-            action[0] = actions.Integers(0, 7);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            StepResult result = env.Step(action, observation);
-            long after = GC.GetAllocatedBytesForCurrentThread();
-            // The first steps JIT-compile; resets (new layout and instruction) may allocate.
-            if (t >= 200) allocated += after - before;
-            if (result.Done) env.Reset(observation, seed++);
-        }
-        Assert.That(allocated, Is.Zero);
+        // The first steps JIT-compile; resets (new layout and instruction) may allocate.
+        Assert.That(StepAllocations.Measure(env, steps: 1800, warmUpSteps: 200), Is.Zero);
     }
 
     private static IEnumerable<WorldObject> Objects(RoomGridLevel env)

@@ -12,13 +12,7 @@ namespace RlAlign.Core.Tests.MiniGrid;
 public sealed class MiniGridConformanceTests
 {
     /// <summary>Every (file, env id) listed in minigrid/index.json.</summary>
-    private static IReadOnlyList<(string File, string EnvId)> Index()
-    {
-        using JsonDocument index = JsonDocument.Parse(File.ReadAllText(ConformanceData.PathOf("minigrid", "index.json")));
-        return index.RootElement.GetProperty("traces").EnumerateArray()
-            .Select(e => (e.GetProperty("file").GetString()!, e.GetProperty("env_id").GetString()!))
-            .ToArray();
-    }
+    private static IReadOnlyList<(string File, string EnvId)> Index() => ConformanceData.Index("minigrid");
 
     /// <summary>One case per trace of an id this port registers; the others are listed by <see cref="UncoveredTraceIds"/>.</summary>
     public static IEnumerable<TestCaseData> RegisteredTraces()

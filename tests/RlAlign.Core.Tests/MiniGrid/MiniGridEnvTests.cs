@@ -1,3 +1,4 @@
+using RlAlign.Core.Tests.TestEnvs;
 using NUnit.Framework;
 using RlAlign.Core.Random;
 using RlAlign.Core.Spaces;
@@ -103,23 +104,8 @@ public sealed class MiniGridEnvTests
     public void StepAllocatesNothing(string id)
     {
         using MiniGridEnv env = Make(id);
-        var observation = new float[env.ObservationSpace.FlatSize];
-        float[] action = new float[1];
-        var actions = NumpyGenerator.FromSeed(5);
-        ulong seed = 0;
-        env.Reset(observation, seed++);
-        long allocated = 0;
-        for (int t = 0; t < 3000; t++)
-        {
-            action[0] = actions.Integers(0, 7);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            StepResult result = env.Step(action, observation);
-            long after = GC.GetAllocatedBytesForCurrentThread();
-            // The first steps JIT-compile and warm up; count from then on. Resets may allocate (new layout).
-            if (t >= 200) allocated += after - before;
-            if (result.Done) env.Reset(observation, seed++);
-        }
-        Assert.That(allocated, Is.Zero);
+        // The first steps JIT-compile and warm up; count from then on.
+        Assert.That(StepAllocations.Measure(env, steps: 2800, warmUpSteps: 200), Is.Zero);
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using RlAlign.Core.Tests.TestEnvs;
 using System.Text.Json;
 using NUnit.Framework;
 using RlAlign.Core.Random;
@@ -530,30 +531,9 @@ public sealed class MiniGridWrapperTests
     public void StepAllocatesNothing(string wrappers)
     {
         using IEnv env = Core.Envs.Make("MiniGrid-DoorKey-5x5-v0", new EnvOptions { ["wrappers"] = wrappers });
-        var observation = new float[env.ObservationSpace.FlatSize];
-        float[] action = new float[1];
-
         // The same seeded episodes twice: the first pass JIT-compiles and fills the tile cache with every
         // tile those episodes draw; the second must then allocate nothing. Resets may allocate (new layout).
-        long Run(bool measure)
-        {
-            var actions = NumpyGenerator.FromSeed(5);
-            ulong seed = 0;
-            env.Reset(observation, seed++);
-            long allocated = 0;
-            for (int t = 0; t < 1000; t++)
-            {
-                action[0] = actions.Integers(0, 7);
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                StepResult result = env.Step(action, observation);
-                long after = GC.GetAllocatedBytesForCurrentThread();
-                if (measure) allocated += after - before;
-                if (result.Done) env.Reset(observation, seed++);
-            }
-            return allocated;
-        }
-
-        Run(measure: false);
-        Assert.That(Run(measure: true), Is.Zero);
+        StepAllocations.Measure(env, steps: 1000, warmUpSteps: 0);
+        Assert.That(StepAllocations.Measure(env, steps: 1000, warmUpSteps: 0), Is.Zero);
     }
 }
