@@ -25,6 +25,15 @@ public sealed class Gpt2ModelTests
     }
 
     [Test]
+    public void LmBenchTinyConfigHasTheSpecifiedParameterCount()
+    {
+        // shared/specs/LM_BENCH.md: vocab 50257, 2 layers, 4 heads, width 128, context 256 -> 6.86 M parameters.
+        using var model = Gpt2LMHeadModel.Create(new Gpt2Config { NLayer = 2, NHead = 4, NEmbd = 128, NPositions = 256 });
+        long count = model.parameters().Sum(p => p.numel());
+        Assert.That(count / 1e6, Is.EqualTo(6.86).Within(0.005));
+    }
+
+    [Test]
     public void InitialisationFollowsHuggingFace()
     {
         var config = new Gpt2Config { VocabSize = 500, NPositions = 64, NEmbd = 64, NLayer = 8, NHead = 4 };
