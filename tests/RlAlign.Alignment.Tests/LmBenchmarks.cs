@@ -54,9 +54,9 @@ public sealed class LmBenchmarks
                 optimizer.step();
             }
 
-            double median = MedianSeconds(Step, warmUp: 3, measured: 20);
+            var (wall, cpu) = MedianSeconds(Step, warmUp: 3, measured: 20);
             int tokens = 2 * Pairs * (PromptLength + CompletionLength);
-            Report($"DPO step, {size}, {threads} thread(s): {median:F3} s median of 20, {tokens / median:F0} tokens/s");
+            Report($"DPO step, {size}, {threads} thread(s): {wall:F3} s median of 20, {tokens / wall:F0} tokens/s (CPU {cpu:F3} s per step; load average {LoadAverage()})");
         }
         finally
         {
@@ -81,8 +81,8 @@ public sealed class LmBenchmarks
             var options = new GenerationOptions { MaxNewTokens = 64, DoSample = true, Temperature = 1.0, IgnoreEos = true };
             foreach (bool useCache in new[] { true, false })
             {
-                double median = MedianSeconds(() => model.Generate(prompts, null, options with { UseCache = useCache }, generator).Dispose(), warmUp: 1, measured: 5);
-                Report($"generate 8 x 64 tokens, {size}, {threads} thread(s), {(useCache ? "KV cache" : "no cache")}: {median:F3} s median of 5, {8 * 64 / median:F0} tokens/s");
+                var (wall, cpu) = MedianSeconds(() => model.Generate(prompts, null, options with { UseCache = useCache }, generator).Dispose(), warmUp: 1, measured: 5);
+                Report($"generate 8 x 64 tokens, {size}, {threads} thread(s), {(useCache ? "KV cache" : "no cache")}: {wall:F3} s median of 5, {8 * 64 / wall:F0} tokens/s (CPU {cpu:F3} s per call; load average {LoadAverage()})");
             }
         }
         finally
@@ -93,19 +93,34 @@ public sealed class LmBenchmarks
 
     private static Gpt2Config ConfigOf(string size) => size == "tiny" ? Tiny : Small;
 
-    private static double MedianSeconds(Action action, int warmUp, int measured)
+    /// <summary>Median wall-clock seconds per call, and the median process CPU seconds, which a busy shared machine distorts less.</summary>
+    private static (double Wall, double Cpu) MedianSeconds(Action action, int warmUp, int measured)
     {
         for (int i = 0; i < warmUp; i++) action();
-        var seconds = new double[measured];
+        var wall = new double[measured];
+        var cpu = new double[measured];
+        using var process = Process.GetCurrentProcess();
         for (int i = 0; i < measured; i++)
         {
+            process.Refresh();
+            TimeSpan cpuStart = process.TotalProcessorTime;
             var stopwatch = Stopwatch.StartNew();
             action();
-            seconds[i] = stopwatch.Elapsed.TotalSeconds;
+            wall[i] = stopwatch.Elapsed.TotalSeconds;
+            process.Refresh();
+            cpu[i] = (process.TotalProcessorTime - cpuStart).TotalSeconds;
         }
-        Array.Sort(seconds);
-        return measured % 2 == 1 ? seconds[measured / 2] : (seconds[measured / 2 - 1] + seconds[measured / 2]) / 2;
+        return (Median(wall), Median(cpu));
     }
+
+    private static double Median(double[] values)
+    {
+        Array.Sort(values);
+        int n = values.Length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     private static void Report(string line)
     {

@@ -50,10 +50,17 @@ internal static class TestData
     public static string Path(params string[] parts) => System.IO.Path.Combine([TestContext.CurrentContext.TestDirectory, "Data", .. parts]);
 }
 
-/// <summary>One intra-op thread for every test: small tensors run fastest and steadiest that way on a small shared CPU.</summary>
+/// <summary>
+/// Process settings for every test: huge pages for large CPU tensors (before the first tensor exists), and one intra-op
+/// thread, with which small tensors run fastest and steadiest on a small shared CPU.
+/// </summary>
 [SetUpFixture]
-public sealed class TorchThreads
+public sealed class TorchSettings
 {
     [OneTimeSetUp]
-    public void UseOneThread() => torch.set_num_threads(1);
+    public void Apply()
+    {
+        Policies.TorchRuntime.EnableHugePages();
+        torch.set_num_threads(1);
+    }
 }

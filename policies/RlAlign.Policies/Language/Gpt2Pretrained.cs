@@ -58,8 +58,8 @@ public sealed partial class Gpt2LMHeadModel
     /// </summary>
     public void SavePretrained(string folder)
     {
-        string target = Path.GetFullPath(folder);
-        string staging = $"{target.TrimEnd(Path.DirectorySeparatorChar)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        string target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        string staging = $"{target}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         Directory.CreateDirectory(Path.GetDirectoryName(staging)!);
         try
         {
