@@ -85,6 +85,39 @@ public sealed class BabyAIBotTests
         }
     }
 
+    /// <summary>
+    /// Levels Minigrid's own <c>tests/test_baby_ai_bot.py</c> lists as broken for the bot: the agent starts carrying
+    /// an object the instruction names, or the key is hidden in a box (the bot gives up once a box is opened).
+    /// </summary>
+    private static readonly string[] LevelsMinigridMarksBroken =
+        ["BabyAI-PutNextS5N2Carrying-v0", "BabyAI-PutNextS6N3Carrying-v0", "BabyAI-PutNextS7N4Carrying-v0", "BabyAI-KeyInBox-v0"];
+
+    public static IEnumerable<TestCaseData> EveryBabyAILevel()
+        => Core.Envs.Ids.Where(id => id.StartsWith("BabyAI-", StringComparison.Ordinal) && !LevelsMinigridMarksBroken.Contains(id))
+            .Select(id => new TestCaseData(id).SetName($"SolvesSeeds0To4({id})"));
+
+    /// <summary>
+    /// As Minigrid's test: on every other level the bot ends the episode by termination. It also succeeds, except on
+    /// the Debug levels, whose strict verifier fails the episode as soon as a door is opened out of order — which the
+    /// bot's exploration does (Minigrid's test only asks for termination).
+    /// </summary>
+    [TestCaseSource(nameof(EveryBabyAILevel))]
+    public void EndsEveryLevelMinigridsTestCovers(string envId)
+    {
+        BotSuccess outcome = BotSuccess.Measure(envId, seeds: 5);
+        if (envId == "BabyAI-UnlockToUnlock-v0")
+        {
+            // Seed 4: the key is out of sight and the nearest closed door is the locked one it opens, so exploration
+            // and "fetch the key first" push each other forever — by our reading, Python's bot does the same (its
+            // test resets unseeded); the port stops with an error instead of growing the stack without end.
+            Assert.That(outcome.Failures, Has.Count.EqualTo(1).And.All.StartsWith("seed 4: The BabyAI bot replanned"), outcome.ToString());
+        }
+        else if (envId.EndsWith("Debug-v0", StringComparison.Ordinal))
+            Assert.That(outcome.Failures, Has.All.Contains("ended without reward"), outcome.ToString());
+        else
+            Assert.That(outcome.Failures, Is.Empty, outcome.ToString());
+    }
+
     [Test]
     public void RejectsAnEnvThatIsNotABabyAILevel()
     {

@@ -24,6 +24,8 @@ public sealed class BabyAIBot
     // The objects of an instruction's description keep being tracked, so "not found" must not be a position.
     private const int NoCell = -1;
 
+    private const int MaxReplansPerStep = 10_000;
+
     private readonly RoomGridLevel _env;
     private readonly bool[] _seen;
     private readonly List<Subgoal> _stack = [];
@@ -75,8 +77,11 @@ public sealed class BabyAIBot
         while (_stack.Count > 0 && _stack[^1].IsExploratory) Pop();
 
         MiniGridAction? suggested = null;
-        while (_stack.Count > 0)
+        for (int replans = 0; _stack.Count > 0; replans++)
         {
+            // Python would loop forever here; a plan that never settles is a bug worth a clear error.
+            if (replans == MaxReplansPerStep)
+                throw new InvalidOperationException($"The BabyAI bot replanned {MaxReplansPerStep} times without choosing an action; plan: {string.Join(" ", Plan)}.");
             suggested = _stack[^1].ReplanBeforeAction();
             if (suggested is not null) break;
         }
