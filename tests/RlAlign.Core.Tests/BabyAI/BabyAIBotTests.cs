@@ -107,9 +107,10 @@ public sealed class BabyAIBotTests
         BotSuccess outcome = BotSuccess.Measure(envId, seeds: 5);
         if (envId == "BabyAI-UnlockToUnlock-v0")
         {
-            // Seed 4: the key is out of sight and the nearest closed door is the locked one it opens, so exploration
-            // and "fetch the key first" push each other forever — by our reading, Python's bot does the same (its
-            // test resets unseeded); the port stops with an error instead of growing the stack without end.
+            // Seed 4: the ball is behind the locked door whose key is behind the other locked door. When the search
+            // for a closed door finds the first door first, exploring and "fetch its key first" push each other
+            // forever (the key is out of sight). By our reading of Python's code its bot loops the same way (not run
+            // here: no Python Minigrid on this machine); the port stops with an error instead.
             Assert.That(outcome.Failures, Has.Count.EqualTo(1).And.All.StartsWith("seed 4: The BabyAI bot replanned"), outcome.ToString());
         }
         else if (envId.EndsWith("Debug-v0", StringComparison.Ordinal))
