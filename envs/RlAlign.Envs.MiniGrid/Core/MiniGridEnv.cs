@@ -388,6 +388,16 @@ public abstract class MiniGridEnv : IEnv, IStateful
     }
 
     /// <summary>
+    /// The visibility mask of Python's <c>gen_obs_grid</c> for the current pose: view cell (i, j) — the agent at
+    /// (v/2, v−1) facing row 0 — is visible when element [j·v + i] is true. Valid until the view is next computed.
+    /// </summary>
+    internal ReadOnlySpan<bool> ComputeVisibilityMask()
+    {
+        ComputeView();
+        return _visible;
+    }
+
+    /// <summary>
     /// Fills the view (Python's <c>gen_obs_grid</c> without building a new grid): view cell (i, j), with the
     /// agent at (v/2, v−1) facing row 0, is world cell agent + forward·(v−1−j) + right·(i−v/2); cells off
     /// the grid read as grey walls. Then Minigrid's <c>process_vis</c> decides visibility, sweeping rows
