@@ -31,10 +31,10 @@ public sealed record BcConfig
     /// <summary>cpu, cuda, cuda:N or auto.</summary>
     public string Device { get; init; } = "cpu";
 
-    /// <summary>Episodes of the success-rate evaluation after training, on seeds no demonstration used; 0 to skip.</summary>
-    public int EvalEpisodes { get; init; } = 100;
-
-    /// <summary>Seed of the first evaluation episode (episode i uses this + i); far from the usual demo seeds.</summary>
+    /// <summary>
+    /// Seed of the first success-rate evaluation episode (episode i uses this + i; the run's
+    /// <c>final_eval_episodes</c> says how many): far from the seeds demonstrations are usually recorded with.
+    /// </summary>
     public long EvalSeed { get; init; } = 1_000_000;
 
     public BabyAIPolicyOptions PolicyOptions => new() { MissionEncoder = MissionEncoder, WordSize = WordSize, Channels = Channels, FilmLayers = FilmLayers };
@@ -46,7 +46,6 @@ public sealed record BcConfig
         if (BatchSize <= 0) throw new ArgumentException($"batch_size must be > 0, got {BatchSize}.");
         if (!(LearningRate > 0)) throw new ArgumentException($"learning_rate must be > 0, got {LearningRate}.");
         if (MaxGradNorm is <= 0) throw new ArgumentException($"max_grad_norm must be > 0 or null, got {MaxGradNorm}.");
-        if (EvalEpisodes < 0) throw new ArgumentException($"eval_episodes must be >= 0, got {EvalEpisodes}.");
         PolicyOptions.Validate();
     }
 }

@@ -12,7 +12,7 @@ public sealed class BehaviorCloningTests
     private static BcConfig SmallConfig => new()
     {
         EnvId = "BabyAI-GoToLocal-v0", Demos = "(in memory)", Seed = 1, Epochs = 40, BatchSize = 16, LearningRate = 3e-3,
-        WordSize = 16, Channels = 16, EvalEpisodes = 0,
+        WordSize = 16, Channels = 16,
     };
 
     [Test]
