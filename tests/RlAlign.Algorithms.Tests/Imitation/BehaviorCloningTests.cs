@@ -55,8 +55,9 @@ public sealed class BehaviorCloningTests
             using (restored)
             {
                 Assert.That((envId, epoch, restored.Options.MissionEncoder), Is.EqualTo(("BabyAI-GoToLocal-v0", 1, MissionEncoder.BagOfWords)));
-                SuccessRateResult a = BehaviorCloning.EvaluateSuccessRate(bc.Policy, Core.Envs.Make("BabyAI-GoToLocal-v0"), 2, 100);
-                SuccessRateResult b = BehaviorCloning.EvaluateSuccessRate(restored, Core.Envs.Make("BabyAI-GoToLocal-v0"), 2, 100);
+                using Core.IEnv envA = Core.Envs.Make("BabyAI-GoToLocal-v0"), envB = Core.Envs.Make("BabyAI-GoToLocal-v0");
+                SuccessRateResult a = BehaviorCloning.EvaluateSuccessRate(bc.Policy, envA, 2, 100);
+                SuccessRateResult b = BehaviorCloning.EvaluateSuccessRate(restored, envB, 2, 100);
                 Assert.That(b.Lengths, Is.EqualTo(a.Lengths));
                 Assert.That(b.Successes, Is.EqualTo(a.Successes));
             }
