@@ -24,6 +24,7 @@ public static class RlAlignCommand
             EnvsCommand.Create(),
             AlgosCommand.Create(),
             ConformanceCommand.Create(),
+            DemosCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         // Ctrl-C is handled by the commands themselves (training saves a checkpoint first), so the
@@ -51,7 +52,7 @@ public static class RlAlignCommand
     public static bool IsUserError(Exception e)
         => e is ConfigException or UnknownEnvException or UnknownAlgorithmException or ArgumentException
             or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
-            or RlAlign.Algorithms.CheckpointException;
+            or RlAlign.Algorithms.CheckpointException or RlAlign.Algorithms.Imitation.DemonstrationFileException;
 
     /// <summary>Sends everything the CLI prints (plain and Spectre.Console output) to a writer, for tests and embedding.</summary>
     private sealed class ConsoleRedirect : IDisposable

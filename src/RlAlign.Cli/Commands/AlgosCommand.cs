@@ -13,6 +13,7 @@ public static class AlgorithmCatalog
     public static readonly IReadOnlyList<(string Name, string Description)> All =
     [
         ("ppo", "Proximal Policy Optimization (clip), CleanRL's ppo.py / ppo_continuous_action.py with every detail of spec §1"),
+        ("bc", "Behaviour cloning (BabyAI's imitation learning, non-recurrent) of a FiLM language-conditioned policy on `rlalign demos` demonstrations"),
     ];
 
     public static IEnumerable<string> Names => All.Select(a => a.Name);

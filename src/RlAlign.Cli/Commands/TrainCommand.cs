@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using RlAlign.Algorithms.Imitation;
 using RlAlign.Cli.Experiments;
 using RlAlign.Cli.Runs;
 using Spectre.Console;
@@ -39,6 +40,8 @@ public static class TrainCommand
                 if (checkpoint == run.FinalCheckpointPath)
                     throw new ArgumentException($"The run in '{resumeFolder}' already finished (checkpoints/final.ckpt exists); evaluate it with `rlalign eval {resumeFolder}`.");
                 experiment = Experiment.Load(run.ConfigPath);
+                if (ResolvedBcExperiment.IsBc(experiment))
+                    throw new ArgumentException($"The run in '{resumeFolder}' is a bc run, which cannot be resumed (its optimizer state is not saved); start it again.");
             }
             else
             {
@@ -47,6 +50,8 @@ public static class TrainCommand
                     : Experiment.Load(Experiment.DefaultExperiment);
                 overrides.Apply(parseResult, experiment);
                 run = null!;
+                if (ResolvedBcExperiment.IsBc(experiment))
+                    return RunBehaviorCloning(ResolvedBcExperiment.Resolve(experiment), parseResult.GetValue(runsDirectory)!);
             }
             ResolvedExperiment resolved = ResolvedExperiment.Resolve(experiment);
             run ??= RunFolder.Create(parseResult.GetValue(runsDirectory)!, resolved.Ppo.EnvId, resolved.Name, resolved.Ppo.Seed, DateTime.Now);
@@ -56,6 +61,21 @@ public static class TrainCommand
             return Report(outcome);
         });
         return command;
+    }
+
+    private static int RunBehaviorCloning(ResolvedBcExperiment resolved, string runsDirectory)
+    {
+        DemonstrationSet demos = DemonstrationFile.Read(resolved.Bc.Demos, resolved.Bc.EnvId);
+        RunFolder run = RunFolder.Create(runsDirectory, resolved.Bc.EnvId, resolved.Name, resolved.Bc.Seed, DateTime.Now);
+        using var interrupt = new InterruptSignal();
+        BcOutcome outcome = BcSession.Run(resolved, demos, run, Console.Out, interrupt.Token);
+        if (outcome.Epochs.Count > 0)
+            AnsiConsole.MarkupLine($"{outcome.Epochs.Count} epochs over {outcome.Samples:N0} demonstration steps, {outcome.Elapsed.TotalSeconds:F1} s; "
+                + $"final loss {outcome.Epochs[^1].Loss:F4}, accuracy {outcome.Epochs[^1].Accuracy:P1}.");
+        if (outcome.Evaluation is { } evaluation)
+            AnsiConsole.MarkupLine($"Success rate [bold]{evaluation.SuccessRate:P1}[/] over {evaluation.Successes.Count} fresh seeds (greedy actions), mean length {evaluation.MeanLength:F1}.");
+        AnsiConsole.MarkupLine(outcome.Interrupted ? "[yellow]Interrupted.[/] checkpoints/latest.ckpt holds the policy so far." : $"Run folder: [bold]{Markup.Escape(run.Path)}[/]");
+        return RlAlignCommand.ExitOk;
     }
 
     internal static TrainingOutcome RunWithProgress(ResolvedExperiment resolved, RunFolder run, string? checkpoint, bool quiet, CancellationToken cancellationToken)

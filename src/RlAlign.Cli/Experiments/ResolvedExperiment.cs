@@ -23,6 +23,8 @@ public sealed record ResolvedExperiment(
     public static ResolvedExperiment Resolve(Experiment experiment)
     {
         string algo = AlgorithmCatalog.Require(experiment.Algo);
+        if (ResolvedBcExperiment.IsBc(experiment))
+            throw new ConfigException(experiment.Origin, null, "a bc experiment is trained and evaluated by `rlalign train` (eval, render and bench of bc runs are not supported yet).");
         string envId = experiment.GetString("env_id") ?? new PpoConfig().EnvId;
         EnvOptions envOptions = experiment.BuildEnvOptions();
         PpoConfig defaults;

@@ -1,0 +1,94 @@
+using RlAlign.Algorithms.Imitation;
+using RlAlign.Cli;
+using RlAlign.Cli.Commands;
+using RlAlign.Cli.Experiments;
+using RlAlign.Cli.Runs;
+
+namespace RlAlign.Algorithms.Tests.Imitation;
+
+/// <summary><c>algo: bc</c> through <c>rlalign train</c>, end to end on a tiny budget.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class BehaviorCloningCliTests
+{
+    private string _folder = null!;
+
+    [SetUp]
+    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("rlalign-bc-cli-").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    private string WriteExperiment(string demos, string extra = "")
+    {
+        string path = Path.Combine(_folder, "bc.yaml");
+        File.WriteAllText(path, $"""
+            experiment: bc-tiny
+            algo: bc
+            env_id: BabyAI-GoToLocal-v0
+            demos: {demos}
+            epochs: 2
+            batch_size: 16
+            word_size: 8
+            channels: 8
+            mission_encoder: bag_of_words
+            final_eval_episodes: 2
+            {extra}
+            """);
+        return path;
+    }
+
+    private static async Task<(int ExitCode, string Output)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        int code = await RlAlignCommand.RunAsync(args, output);
+        return (code, output.ToString());
+    }
+
+    [Test]
+    public async Task TrainsRecordsMetricsCheckpointsAndEvaluates()
+    {
+        string demos = Path.Combine(_folder, "demos.bin");
+        DemonstrationFile.Write(demos, DemosCommand.Record("BabyAI-GoToLocal-v0", 3, 0).Demos);
+        string runs = Path.Combine(_folder, "runs");
+        (int code, string output) = await Run("train", WriteExperiment(demos), "--runs-dir", runs);
+
+        Assert.That(code, Is.EqualTo(RlAlignCommand.ExitOk), output);
+        Assert.That(output, Does.Contain("epoch 2/2").And.Contain("Success rate").And.Contain("over 2 fresh seeds"));
+        var run = RunFolder.Open(Directory.GetDirectories(runs).Single());
+        Assert.That(File.Exists(run.FinalCheckpointPath), Is.True);
+        string[] metrics = File.ReadAllLines(run.MetricsPath);
+        Assert.That(metrics.Count(l => l.Contains($",{BehaviorCloning.LossMetric},")), Is.EqualTo(2));
+        Assert.That(metrics.Any(l => l.Contains($",{BehaviorCloning.SuccessRateMetric},")), Is.True);
+
+        ResolvedBcExperiment reloaded = ResolvedBcExperiment.Resolve(Experiment.Load(run.ConfigPath));
+        Assert.That(reloaded.Bc.MissionEncoder, Is.EqualTo(Policies.Language.MissionEncoder.BagOfWords));
+        Assert.That((reloaded.Bc.Channels, reloaded.Bc.Epochs, reloaded.Bc.Demos), Is.EqualTo((8, 2, demos)));
+        (Policies.Language.BabyAIPolicy policy, string envId, int epoch) = BehaviorCloning.LoadPolicy(run.FinalCheckpointPath);
+        policy.Dispose();
+        Assert.That((envId, epoch), Is.EqualTo(("BabyAI-GoToLocal-v0", 2)));
+    }
+
+    [Test]
+    public async Task AMissingOrForeignDemonstrationsFileIsAUsageError()
+    {
+        (int code, string output) = await Run("train", WriteExperiment(Path.Combine(_folder, "missing.bin")), "--runs-dir", Path.Combine(_folder, "runs"));
+        Assert.That(code, Is.EqualTo(RlAlignCommand.ExitUsage), output);
+        Assert.That(output, Does.Contain("missing.bin").And.Contain("does not exist"));
+        Assert.That(Directory.Exists(Path.Combine(_folder, "runs")), Is.False, "no run folder for a run that could not start");
+
+        string demos = Path.Combine(_folder, "obj.bin");
+        DemonstrationFile.Write(demos, DemosCommand.Record("BabyAI-GoToObj-v0", 1, 0).Demos);
+        (code, output) = await Run("train", WriteExperiment(demos), "--runs-dir", Path.Combine(_folder, "runs"));
+        Assert.That(code, Is.EqualTo(RlAlignCommand.ExitUsage), output);
+        Assert.That(output, Does.Contain("'BabyAI-GoToObj-v0', not of 'BabyAI-GoToLocal-v0'"));
+    }
+
+    [Test]
+    public async Task AnUnknownSettingIsNamed()
+    {
+        (int code, string output) = await Run("train", WriteExperiment("x.bin", "epoch: 3"), "--runs-dir", Path.Combine(_folder, "runs"));
+        Assert.That(code, Is.EqualTo(RlAlignCommand.ExitUsage), output);
+        Assert.That(output, Does.Contain("unknown setting 'epoch'").And.Contain("did you mean 'epochs'"));
+    }
+}
