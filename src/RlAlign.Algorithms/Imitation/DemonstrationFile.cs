@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-using RlAlign.Core;
-
 namespace RlAlign.Algorithms.Imitation;
 
 /// <summary>A demonstrations file that cannot be used: not one, truncated, corrupt, or recorded on another env.</summary>
@@ -30,27 +26,19 @@ public sealed record DemonstrationSet(string EnvId, int ImageWidth, int ImageHei
 }
 
 /// <summary>
-/// The binary demonstrations file (<c>rlalign demos</c>), written atomically:
-/// <code>
-/// offset 0   8 bytes  magic "RLADEMO\n"
-///        8   int32    format version (little endian)
-///       12   int64    payload length in bytes
-///       20   uint32   CRC-32 (IEEE) of the payload
-///       24   payload  (BinaryWriter) env id, image width, image height, episode count, step count, then per
-///                     episode: seed (uint64), mission, success, length, images (length × w·h·3 bytes),
-///                     directions (length bytes), actions (length bytes)
-/// </code>
+/// The binary demonstrations file (<c>rlalign demos</c>): a <see cref="ChecksummedFile"/> with magic "RLADEMO\n",
+/// written atomically, whose payload is the env id, image width, image height, episode count, step count, then
+/// per episode: seed (uint64), mission, success, length, images (length × w·h·3 bytes), directions (length
+/// bytes), actions (length bytes).
 /// </summary>
 public static class DemonstrationFile
 {
     public const int FormatVersion = 1;
-    private const int HeaderSize = 24;
     private static ReadOnlySpan<byte> Magic => "RLADEMO\n"u8;
 
     public static void Write(string path, DemonstrationSet demos)
     {
-        using var payload = new MemoryStream();
-        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        ChecksummedFile.Write(path, Magic, FormatVersion, writer =>
         {
             writer.Write(demos.EnvId);
             writer.Write(demos.ImageWidth);
@@ -69,18 +57,6 @@ public static class DemonstrationFile
                 writer.Write(episode.Directions);
                 writer.Write(episode.Actions);
             }
-        }
-        int length = (int)payload.Length;
-        byte[] body = payload.GetBuffer();
-        var header = new byte[HeaderSize];
-        Magic.CopyTo(header);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8), FormatVersion);
-        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(12), length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), Crc32.Ieee.Compute(body.AsSpan(0, length)));
-        AtomicFile.Write(path, stream =>
-        {
-            stream.Write(header);
-            stream.Write(body, 0, length);
         });
     }
 
@@ -90,25 +66,8 @@ public static class DemonstrationFile
     /// </summary>
     public static DemonstrationSet Read(string path, string? expectedEnvId = null)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Demonstrations file '{path}' does not exist.", path);
-        byte[] file = File.ReadAllBytes(path);
-        if (file.Length < Magic.Length || !file.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw new DemonstrationFileException(path, "is not an RlAlign demonstrations file (its header is missing or wrong).");
-        if (file.Length < HeaderSize)
-            throw new DemonstrationFileException(path, $"is truncated: {file.Length} bytes, shorter than the {HeaderSize}-byte header.");
-        int version = BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(8));
-        if (version != FormatVersion)
-            throw new DemonstrationFileException(path, $"has format version {version}; this build reads version {FormatVersion}.");
-        long length = BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan(12));
-        long actual = file.Length - HeaderSize;
-        if (length != actual)
-            throw new DemonstrationFileException(path, length > actual
-                ? $"is truncated: the header announces {length} payload bytes, but only {actual} are present."
-                : $"is corrupt: the header announces {length} payload bytes, but {actual} are present.");
-        if (Crc32.Ieee.Compute(file.AsSpan(HeaderSize)) != BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(20)))
-            throw new DemonstrationFileException(path, "is corrupt: its checksum does not match its content.");
-
-        using var reader = new BinaryReader(new MemoryStream(file, HeaderSize, (int)length, writable: false), Encoding.UTF8);
+        using BinaryReader reader = ChecksummedFile.Open(path, Magic, FormatVersion, "Demonstrations file", "an RlAlign demonstrations file",
+            problem => new DemonstrationFileException(path, problem));
         try
         {
             string envId = reader.ReadString();
