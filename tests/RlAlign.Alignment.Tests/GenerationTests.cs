@@ -136,6 +136,32 @@ public sealed class GenerationTests
     }
 
     [Test]
+    public void InverseCdfSamplingDrawsEachTokenWithItsSoftmaxProbability()
+    {
+        using var scope = NewDisposeScope();
+        // Two rows: one with a masked-out token (probability 0), one peaked; 40,000 draws each.
+        float negInf = float.NegativeInfinity;
+        Tensor logits = tensor(new float[] { 0f, 1f, negInf, 2f, -1f, 3f, 0f, 0f, 0f, 0f }, [2, 5]);
+        Tensor expected = logits.softmax(-1);
+        const int draws = 40_000;
+        Tensor repeated = logits.repeat_interleave(draws, 0);
+        Tensor tokens = TokenSampling.Sample(repeated, new Generator(11));
+        for (int row = 0; row < 2; row++)
+        {
+            Tensor counts = bincount(tokens.narrow(0, row * draws, draws), minlength: 5).to(ScalarType.Float64) / draws;
+            for (int token = 0; token < 5; token++)
+            {
+                double p = expected[row, token].item<float>();
+                // Four standard errors of a binomial proportion (at least one draw's worth).
+                double tolerance = Math.Max(4 * Math.Sqrt(p * (1 - p) / draws), 1.0 / draws);
+                Assert.That(counts[token].item<double>(), Is.EqualTo(p).Within(tolerance), $"row {row}, token {token}");
+            }
+        }
+        Assert.That(bincount(tokens.narrow(0, 0, draws), minlength: 5)[2].item<long>(), Is.EqualTo(0), "a token of probability 0 was drawn");
+        Assert.That(TokenSampling.Sample(repeated, new Generator(11)).eq(tokens).all().item<bool>(), Is.True, "same generator seed, same tokens");
+    }
+
+    [Test]
     public void PromptPlusNewTokensBeyondThePositionEmbeddingIsRefused()
     {
         using var scope = NewDisposeScope();

@@ -131,6 +131,37 @@ public sealed class Gpt2ModelTests
     }
 
     [Test]
+    public void CompletionWindowSumsAndGradientsEqualTheFullForward()
+    {
+        using var scope = NewDisposeScope();
+        using var model = TestModels.Tiny(seed: 7);
+        // Right-padded rows with prompts of different lengths; the mask's first column is 1 in row 2 and must not count.
+        Tensor ids = TestModels.Ids([[1, 5, 9, 13, 2, 0], [2, 6, 10, 14, 3, 4], [7, 8, 9, 0, 0, 0]]);
+        Tensor attention = TestModels.Ids([[1, 1, 1, 1, 1, 0], [1, 1, 1, 1, 1, 1], [1, 1, 1, 0, 0, 0]]);
+        Tensor completion = TestModels.Ids([[0, 0, 0, 1, 1, 0], [0, 0, 1, 1, 1, 1], [1, 0, 1, 0, 0, 0]]);
+
+        Tensor full = SequenceLogProbs.Sum(model.Forward(ids, attention), ids, completion);
+        var fullGradients = Gradients(model, () => full.sum());
+        Tensor windowed = SequenceLogProbs.Sum(model, ids, attention, completion);
+        var windowGradients = Gradients(model, () => windowed.sum());
+
+        Assert.That(windowed.allclose(full, rtol: 0, atol: 1e-5), Is.True);
+        foreach (var (name, gradient) in fullGradients)
+            Assert.That(windowGradients[name].allclose(gradient, rtol: 1e-4, atol: 1e-6), Is.True, name);
+
+        using SequenceLogProbs.Scored scored = SequenceLogProbs.Window(model, ids, attention, completion);
+        Assert.That(scored.LogProbs.shape, Is.EqualTo(new long[] { 3, 4 }), "columns 2..5 hold every scored target");
+        Assert.That(SequenceLogProbs.Window(model, ids, attention, zeros_like(completion)).LogProbs.shape[1], Is.EqualTo(0));
+    }
+
+    private static Dictionary<string, Tensor> Gradients(Gpt2LMHeadModel model, Func<Tensor> loss)
+    {
+        model.zero_grad();
+        loss().backward();
+        return model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+    }
+
+    [Test]
     public void GradientsFlowToEveryParameter()
     {
         using var scope = NewDisposeScope();

@@ -18,11 +18,17 @@ public sealed class LmBenchmarks
 
     private const int Pairs = 8, PromptLength = 32, CompletionLength = 64;
 
-    [TestCase("tiny", 1)]
-    [TestCase("tiny", 2)]
-    [TestCase("small", 1)]
-    [TestCase("small", 2)]
-    public void DpoStep(string size, int threads)
+    // "full": the spec's work, logits at all 96 positions; "completion": the trainers' path, logits only at the 64
+    // positions that score completion tokens (SequenceLogProbs.Sum over the model).
+    [TestCase("tiny", 1, "full")]
+    [TestCase("tiny", 1, "completion")]
+    [TestCase("tiny", 2, "full")]
+    [TestCase("tiny", 2, "completion")]
+    [TestCase("small", 1, "full")]
+    [TestCase("small", 1, "completion")]
+    [TestCase("small", 2, "full")]
+    [TestCase("small", 2, "completion")]
+    public void DpoStep(string size, int threads, string head)
     {
         Gpt2Config config = ConfigOf(size);
         int previousThreads = torch.get_num_threads();
@@ -43,9 +49,12 @@ public sealed class LmBenchmarks
             void Step()
             {
                 using var scope = NewDisposeScope();
-                Tensor policyLogps = SequenceLogProbs.Sum(policy.Forward(ids), ids, lossMask);
+                Tensor LogProbs(Gpt2LMHeadModel model) => head == "full"
+                    ? SequenceLogProbs.Sum(model.Forward(ids), ids, lossMask)
+                    : SequenceLogProbs.Sum(model, ids, null, lossMask);
+                Tensor policyLogps = LogProbs(policy);
                 Tensor referenceLogps;
-                using (no_grad()) referenceLogps = SequenceLogProbs.Sum(reference.Forward(ids), ids, lossMask);
+                using (no_grad()) referenceLogps = LogProbs(reference);
                 Tensor ratios = policyLogps - referenceLogps;
                 Tensor h = ratios.narrow(0, 0, Pairs) - ratios.narrow(0, Pairs, Pairs);
                 Tensor loss = -nn.functional.logsigmoid(0.1 * h).mean();
@@ -56,7 +65,7 @@ public sealed class LmBenchmarks
 
             var (wall, cpu) = MedianSeconds(Step, warmUp: 3, measured: 20);
             int tokens = 2 * Pairs * (PromptLength + CompletionLength);
-            Report($"DPO step, {size}, {threads} thread(s): {wall:F3} s median of 20, {tokens / wall:F0} tokens/s (CPU {cpu:F3} s per step; load average {LoadAverage()})");
+            Report($"DPO step, {size}, {threads} thread(s), {head} logits: {wall:F3} s median of 20, {tokens / wall:F0} tokens/s (CPU {cpu:F3} s per step; load average {LoadAverage()})");
         }
         finally
         {

@@ -32,9 +32,67 @@ public static class SequenceLogProbs
     /// </summary>
     public static Tensor Sum(Tensor logits, Tensor inputIds, Tensor lossMask)
     {
+        CheckMask(inputIds, lossMask);
         using var scope = NewDisposeScope();
         Tensor perToken = PerToken(logits, inputIds);
         Tensor mask = lossMask.narrow(1, 1, lossMask.shape[1] - 1).to(perToken.dtype);
         return scope.MoveToOuter((perToken * mask).sum(1));
+    }
+
+    /// <summary>
+    /// The same sums as <c>Sum(model.Forward(inputIds, attentionMask), inputIds, lossMask)</c>, but the output head (the
+    /// [tokens × vocab] product that dominates a small model's cost) runs only over the columns that score a masked
+    /// token: from the first completion token to the last. In DPO and SFT batches that skips the prompt and the
+    /// trailing padding.
+    /// </summary>
+    public static Tensor Sum(Gpt2LMHeadModel model, Tensor inputIds, Tensor? attentionMask, Tensor lossMask)
+    {
+        using var scope = NewDisposeScope();
+        Scored scored = Window(model, inputIds, attentionMask, lossMask);
+        return scope.MoveToOuter((scored.LogProbs * scored.Mask.to(scored.LogProbs.dtype)).sum(1));
+    }
+
+    /// <summary>
+    /// Per-token log-probabilities of the masked tokens' window: <see cref="Scored.LogProbs"/> [batch, window], with
+    /// <see cref="Scored.Logits"/> [batch, window, vocab], the <see cref="Scored.Targets"/> they score and the
+    /// <see cref="Scored.Mask"/> (the loss mask over those targets). A mask with no 1 gives a window of length 0.
+    /// </summary>
+    public static Scored Window(Gpt2LMHeadModel model, Tensor inputIds, Tensor? attentionMask, Tensor lossMask)
+    {
+        CheckMask(inputIds, lossMask);
+        using var scope = NewDisposeScope();
+        Tensor hidden = model.HiddenStates(inputIds, attentionMask);
+        // Only targets at column 1 onwards have a logit before them.
+        Tensor targetColumns = lossMask.narrow(1, 1, lossMask.shape[1] - 1).ne(0).any(0).nonzero();
+        long first = 1, length = 0;
+        if (targetColumns.shape[0] > 0)
+        {
+            first = 1 + targetColumns[0, 0].item<long>();
+            length = 1 + targetColumns[-1, 0].item<long>() + 1 - first;
+        }
+        Tensor logits = model.Logits(hidden.narrow(1, first - 1, length));
+        Tensor targets = inputIds.narrow(1, first, length);
+        Tensor chosen = logits.gather(2, targets.unsqueeze(-1)).squeeze(-1);
+        Tensor logProbs = chosen - logits.logsumexp(2, keepdim: false);
+        Tensor mask = lossMask.narrow(1, first, length);
+        return new Scored(scope.MoveToOuter(logits), scope.MoveToOuter(targets), scope.MoveToOuter(logProbs), scope.MoveToOuter(mask));
+    }
+
+    private static void CheckMask(Tensor inputIds, Tensor lossMask)
+    {
+        if (lossMask.dim() != 2 || inputIds.dim() != 2 || lossMask.shape[0] != inputIds.shape[0] || lossMask.shape[1] != inputIds.shape[1])
+            throw new ArgumentException($"The loss mask must have the ids' shape [batch, T]; got [{string.Join(", ", lossMask.shape)}] for ids [{string.Join(", ", inputIds.shape)}].");
+    }
+
+    /// <summary>The scored window of a batch: see <see cref="Window"/>.</summary>
+    public sealed record Scored(Tensor Logits, Tensor Targets, Tensor LogProbs, Tensor Mask) : IDisposable
+    {
+        public void Dispose()
+        {
+            Logits.Dispose();
+            Targets.Dispose();
+            LogProbs.Dispose();
+            Mask.Dispose();
+        }
     }
 }
