@@ -77,7 +77,7 @@ public static class TaskDatasets
         return pairs;
     }
 
-    private static string AsDatasetCompletion(TaskSample sample, IAlignmentTask task) => sample.Completion.Length > 0 ? sample.Completion : task.Tokenizer.EosToken;
+    internal static string AsDatasetCompletion(TaskSample sample, IAlignmentTask task) => sample.Completion.Length > 0 ? sample.Completion : task.Tokenizer.EosToken;
 
     private static ulong Stream(ulong seed, ulong stream) => unchecked((seed + stream) * 0x9E3779B97F4A7C15UL ^ 0xBF58476D1CE4E5B9UL);
 
