@@ -6,6 +6,7 @@ public static class AlignmentTasks
     private static readonly Dictionary<string, Func<IAlignmentTask>> Factories = new(StringComparer.Ordinal)
     {
         [ArithmeticTask.TaskName] = () => new ArithmeticTask(),
+        [SortedWordTask.TaskName] = () => new SortedWordTask(),
     };
 
     public static IReadOnlyList<string> Names { get; } = [.. Factories.Keys.Order(StringComparer.Ordinal)];

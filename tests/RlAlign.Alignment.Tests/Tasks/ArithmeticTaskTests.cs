@@ -93,7 +93,8 @@ public sealed class ArithmeticTaskTests
     public void RegistryFindsTheTaskAndListsKnownNamesOtherwise()
     {
         Assert.That(AlignmentTasks.Get("arithmetic"), Is.InstanceOf<ArithmeticTask>());
+        Assert.That(AlignmentTasks.Get("sorted_word"), Is.InstanceOf<SortedWordTask>());
         var e = Assert.Throws<ArgumentException>(() => AlignmentTasks.Get("arithmetics"));
-        Assert.That(e!.Message, Does.Contain("'arithmetics'").And.Contain("Known tasks: ").And.Contain("arithmetic"));
+        Assert.That(e!.Message, Does.Contain("'arithmetics'").And.Contain("Known tasks: arithmetic, sorted_word."));
     }
 }
