@@ -41,7 +41,8 @@ public abstract class SyntheticTask : IAlignmentTask
     public IReadOnlyList<SftExample> Demonstrations(int count, ulong seed)
     {
         IReadOnlyList<string> prompts = Prompts(count, seed);
-        NumpyGenerator random = NumpyGenerator.FromSeed(DemonstrationStream(seed));
+        // The demonstrator's noise has its own stream, so the prompts stay those of Prompts(count, seed).
+        NumpyGenerator random = NumpyGenerator.FromSeed(SeedStreams.Derive(seed, SeedStreams.Demonstrations));
         return [.. prompts.Select(prompt => new SftExample(prompt, Demonstrate(prompt, random)))];
     }
 
@@ -63,9 +64,6 @@ public abstract class SyntheticTask : IAlignmentTask
         int eos = completion.IndexOf(Tokenizer.EosToken, StringComparison.Ordinal);
         return eos < 0 ? completion : completion[..eos];
     }
-
-    // The demonstrator's noise gets its own stream, so the prompts stay those of Prompts(count, seed).
-    private static ulong DemonstrationStream(ulong seed) => unchecked(seed * 0x9E3779B97F4A7C15UL + 0xD1B54A32D192ED03UL);
 
     private static void RequireCount(int count)
     {

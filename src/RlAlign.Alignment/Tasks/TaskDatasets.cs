@@ -37,8 +37,8 @@ public static class TaskDatasets
     public static IReadOnlyList<PreferenceExample> PairsFromDemonstrations(SyntheticTask task, IPreferenceOracle oracle, int count, ulong seed, bool skipIdentical = true)
     {
         IReadOnlyList<string> prompts = task.Prompts(count, seed);
-        NumpyGenerator demonstrator = NumpyGenerator.FromSeed(Stream(seed, 1));
-        NumpyGenerator labeller = NumpyGenerator.FromSeed(Stream(seed, 2));
+        NumpyGenerator demonstrator = NumpyGenerator.FromSeed(SeedStreams.Derive(seed, SeedStreams.PairDemonstrations));
+        NumpyGenerator labeller = NumpyGenerator.FromSeed(SeedStreams.Derive(seed, SeedStreams.PairLabels));
         var pairs = new List<PreferenceExample>(count);
         foreach (string prompt in prompts)
         {
@@ -66,7 +66,7 @@ public static class TaskDatasets
     {
         string[] twice = [.. prompts.SelectMany(p => new[] { p, p })];
         IReadOnlyList<TaskSample> samples = TaskSampling.Sample(model, task.Tokenizer, twice, options, seed, batchSize);
-        NumpyGenerator labeller = NumpyGenerator.FromSeed(Stream(seed, 2));
+        NumpyGenerator labeller = NumpyGenerator.FromSeed(SeedStreams.Derive(seed, SeedStreams.PairLabels));
         var pairs = new List<PreferenceExample>(prompts.Count);
         for (int i = 0; i < prompts.Count; i++)
         {
@@ -78,8 +78,6 @@ public static class TaskDatasets
     }
 
     internal static string AsDatasetCompletion(TaskSample sample, IAlignmentTask task) => sample.Completion.Length > 0 ? sample.Completion : task.Tokenizer.EosToken;
-
-    private static ulong Stream(ulong seed, ulong stream) => unchecked((seed + stream) * 0x9E3779B97F4A7C15UL ^ 0xBF58476D1CE4E5B9UL);
 
     private static void WriteJsonl<T>(string path, IEnumerable<T> rows, Action<Utf8JsonWriter, T> writeFields)
         => AtomicFile.Write(path, stream =>
