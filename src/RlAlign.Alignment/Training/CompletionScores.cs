@@ -27,12 +27,12 @@ internal sealed record CompletionScores(Tensor Logps, Tensor Lengths, Tensor Log
 /// <summary>Checks that tokenized examples fit the model's context, naming the first that does not.</summary>
 internal static class ContextCheck
 {
-    public static void Require(int index, string kind, string prompt, int promptTokens, int sequenceTokens, string parts, int nPositions)
+    public static void Require(int index, string kind, int sequenceTokens, string parts, int nPositions, string? prompt = null)
     {
         if (sequenceTokens <= nPositions) return;
-        string start = prompt.Length <= 40 ? prompt : prompt[..40] + "…";
+        string shown = prompt is null ? "" : $" (prompt \"{(prompt.Length <= 40 ? prompt : prompt[..40] + "…")}\")";
         throw new ArgumentException(
-            $"{kind} example {index} (prompt \"{start}\") is {sequenceTokens} tokens long ({parts}), more than the model's context " +
-            $"of n_positions = {nPositions} tokens. Set max_length (and max_prompt_length) to at most {nPositions}, or drop the example.");
+            $"{kind} example {index}{shown} is {sequenceTokens} tokens long ({parts}), more than the model's context of " +
+            $"n_positions = {nPositions} tokens. Set max_length (and max_prompt_length) to at most {nPositions}, or drop the example.");
     }
 }

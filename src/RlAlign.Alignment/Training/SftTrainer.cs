@@ -125,8 +125,8 @@ public sealed class SftTrainer : Trainer
             if (!config.CompletionOnlyLoss) full = new TokenizedExample([], [.. full.PromptIds, .. full.CompletionIds]);
             if (ScoredTokens(full) < 1)
                 throw new ArgumentException($"{kind} example {index} has no token to train on (a one-token text without a prompt).");
-            ContextCheck.Require(index, kind, example.Prompt, full.PromptIds.Length, full.PromptIds.Length + full.CompletionIds.Length,
-                $"prompt {full.PromptIds.Length} + completion {full.CompletionIds.Length}", model.Config.NPositions);
+            ContextCheck.Require(index, kind, full.PromptIds.Length + full.CompletionIds.Length,
+                $"prompt {full.PromptIds.Length} + completion {full.CompletionIds.Length}", model.Config.NPositions, example.Prompt);
             tokenized.Add(full);
         }
         return [.. tokenized];
