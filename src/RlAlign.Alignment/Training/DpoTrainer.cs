@@ -107,7 +107,7 @@ public sealed class DpoTrainer : Trainer
             using var scope = NewDisposeScope();
             int[] indices = [.. Enumerable.Range(start, Math.Min(_config.PerDeviceEvalBatchSize, _eval.Length - start))];
             using DpoLossOutput output = BatchLoss(_eval, _evalReference, indices, window, countTokens: false);
-            window.Add(TrainerMetricNames.Loss, output.Losses.mean().item<double>());
+            window.Add(TrainerMetricNames.Loss, output.Losses.mean().item<float>());
         }
         if (wasTraining) Model.train();
         return window.Values();
@@ -140,16 +140,16 @@ public sealed class DpoTrainer : Trainer
         }
         DpoLossOutput output = DpoLoss.Compute(policyLogps.narrow(0, 0, n), policyLogps.narrow(0, n, n),
             referenceLogps.narrow(0, 0, n), referenceLogps.narrow(0, n, n), _lossOptions);
-        metrics.Add(TrainerMetricNames.RewardsChosen, output.ChosenRewards.mean().item<double>());
-        metrics.Add(TrainerMetricNames.RewardsRejected, output.RejectedRewards.mean().item<double>());
-        metrics.Add(TrainerMetricNames.RewardsMargins, output.RewardMargins.mean().item<double>());
-        metrics.Add(TrainerMetricNames.RewardsAccuracies, output.RewardAccuracies.mean().item<double>());
-        metrics.Add(TrainerMetricNames.LogpsChosen, policyLogps.narrow(0, 0, n).mean().item<double>());
-        metrics.Add(TrainerMetricNames.LogpsRejected, policyLogps.narrow(0, n, n).mean().item<double>());
+        metrics.Add(TrainerMetricNames.RewardsChosen, output.ChosenRewards.mean().item<float>());
+        metrics.Add(TrainerMetricNames.RewardsRejected, output.RejectedRewards.mean().item<float>());
+        metrics.Add(TrainerMetricNames.RewardsMargins, output.RewardMargins.mean().item<float>());
+        metrics.Add(TrainerMetricNames.RewardsAccuracies, output.RewardAccuracies.mean().item<float>());
+        metrics.Add(TrainerMetricNames.LogpsChosen, policyLogps.narrow(0, 0, n).mean().item<float>());
+        metrics.Add(TrainerMetricNames.LogpsRejected, policyLogps.narrow(0, n, n).mean().item<float>());
         // TRL's logits/* are the mean logit over the completion positions and the vocabulary.
         double vocab = scores.Logits.shape[2];
-        metrics.Add(TrainerMetricNames.LogitsChosen, scores.LogitSums.narrow(0, 0, n).sum().item<double>() / (scores.Lengths.narrow(0, 0, n).sum().item<double>() * vocab));
-        metrics.Add(TrainerMetricNames.LogitsRejected, scores.LogitSums.narrow(0, n, n).sum().item<double>() / (scores.Lengths.narrow(0, n, n).sum().item<double>() * vocab));
+        metrics.Add(TrainerMetricNames.LogitsChosen, scores.LogitSums.narrow(0, 0, n).sum().item<float>() / (scores.Lengths.narrow(0, 0, n).sum().item<float>() * vocab));
+        metrics.Add(TrainerMetricNames.LogitsRejected, scores.LogitSums.narrow(0, n, n).sum().item<float>() / (scores.Lengths.narrow(0, n, n).sum().item<float>() * vocab));
         return new DpoLossOutput(scope.MoveToOuter(output.Losses), scope.MoveToOuter(output.ChosenRewards),
             scope.MoveToOuter(output.RejectedRewards), scope.MoveToOuter(output.RewardMargins), scope.MoveToOuter(output.RewardAccuracies));
     }

@@ -69,7 +69,7 @@ public sealed class SftTrainer : Trainer
         using SequenceBatch batch = Collation.Sequences([.. indices.Select(i => _train[i])], _padTokenId, Model.Device);
         CountTokens(batch.AttentionMask.sum().item<long>());
         var scores = CompletionScores.Compute(Model, batch);
-        metrics.Add(TrainerMetricNames.MeanTokenAccuracy, TokenAccuracy(scores).Correct / scores.Mask.sum().item<double>());
+        metrics.Add(TrainerMetricNames.MeanTokenAccuracy, TokenAccuracy(scores).Correct / scores.Mask.sum().item<float>());
         return -scores.Logps.sum() / _stepTokens;
     }
 
@@ -82,9 +82,9 @@ public sealed class SftTrainer : Trainer
             TokenizedExample[] rows = _eval[start..Math.Min(start + _config.PerDeviceEvalBatchSize, _eval.Length)];
             using SequenceBatch batch = Collation.Sequences(rows, _padTokenId, Model.Device);
             var scores = CompletionScores.Compute(Model, batch);
-            lossSum -= scores.Logps.sum().item<double>();
+            lossSum -= scores.Logps.sum().item<float>();
             correct += TokenAccuracy(scores).Correct;
-            tokens += scores.Mask.sum().item<double>();
+            tokens += scores.Mask.sum().item<float>();
         }
         return new Dictionary<string, double>
         {
@@ -100,7 +100,7 @@ public sealed class SftTrainer : Trainer
         Tensor predicted = scores.Logits.argmax(2);
         // The logits of position t predict the token at t + 1; the mask is already aligned with those targets.
         Tensor hits = scores.Mask * predicted.eq(scores.Targets).to(scores.Mask.dtype);
-        return (hits.sum().item<double>(), scores.Mask.sum().item<double>());
+        return (hits.sum().item<float>(), scores.Mask.sum().item<float>());
     }
 
     private static int ScoredTokens(TokenizedExample example)

@@ -148,7 +148,7 @@ public abstract class Trainer : IDisposable
             using var microScope = NewDisposeScope();
             Tensor loss = MicroBatchLoss(indices, microBatches.Count, _window);
             loss.backward();
-            stepLoss += loss.item<double>();
+            stepLoss += loss.item<float>();
         }
         if (!double.IsFinite(stepLoss)) throw new NonFiniteLossException(TrainerMetricNames.Loss, stepLoss, GlobalStep, GlobalStep);
         double gradNorm = _config.MaxGradNorm > 0

@@ -32,7 +32,13 @@ internal static class Tiny
     public static PreferenceExample[] Pairs(int count, int seed = 7)
     {
         var random = new Random(seed);
-        return [.. Enumerable.Range(0, count).Select(_ => new PreferenceExample(Text(random, 1, 5), Text(random, 1, 6), Text(random, 1, 6)))];
+        var pairs = new List<PreferenceExample>();
+        while (pairs.Count < count)
+        {
+            var pair = new PreferenceExample(Text(random, 1, 5), Text(random, 1, 6), Text(random, 1, 6));
+            if (pair.Chosen != pair.Rejected) pairs.Add(pair);
+        }
+        return [.. pairs];
     }
 
     public static SftExample[] Demonstrations(int count, int seed = 7)
@@ -57,7 +63,7 @@ internal static class Tiny
 
     public static void AssertEqual(Tensor[] actual, Tensor[] expected)
     {
-        for (int i = 0; i < actual.Length; i++) Assert.That(actual[i].equal(expected[i]).item<bool>(), Is.True, $"tensor {i} differs");
+        for (int i = 0; i < actual.Length; i++) Assert.That(actual[i].eq(expected[i]).all().item<bool>(), Is.True, $"tensor {i} differs");
     }
 }
 
