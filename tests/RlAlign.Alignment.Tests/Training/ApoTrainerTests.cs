@@ -51,6 +51,7 @@ public sealed class ApoTrainerTests
         using var apo = new ApoTrainer(model, Tiny.Tokenizer, new MoreAsOracle(), Prompts, Config(alpha: 0.3, rounds: 3), sink);
         IReadOnlyList<ApoRoundResult> rounds = apo.Train();
         double after = MeanAs(model);
+        TestContext.Out.WriteLine($"mean count of a per 6-token completion: {before:F3} before, {after:F3} after 3 APO rounds");
         Assert.That(rounds, Has.Count.EqualTo(3));
         Assert.That(rounds.All(r => r.Pairs.Count + r.IdenticalPairsDropped == Prompts.Length), Is.True);
         Assert.That(after, Is.GreaterThan(before + 1.0), $"mean 'a' count per completion went from {before} to {after}");
