@@ -68,6 +68,12 @@ public sealed record ApoRoundResult(
 /// log ref_t = (1+α)·log π̂_t - α·log π̂_{t-1} (π̂_0 = π̂_1, the initial model), and trains DPO from π̂_t to get π̂_{t+1}.
 /// Only the previous round's snapshot is kept; the reference enters DPO as precomputed log-probabilities. α = 0 is
 /// iterative DPO. The model is trained in place; after <see cref="Train"/> it is π̂_{T+1}.
+/// <para>
+/// Each round reports, at the number of DPO steps run so far: <c>apo/round</c>, <c>apo/pairs</c> (labelled pairs),
+/// <c>apo/identical_pairs_dropped</c>, <c>apo/mean_completion_length</c> (tokens, EOS included) and
+/// <c>apo/chosen_preference</c> (mean oracle probability that the chosen completion beats the rejected one); the rounds' DPO
+/// metrics go to the same sink with steps counted across rounds.
+/// </para>
 /// </summary>
 public sealed class ApoTrainer : IDisposable
 {

@@ -10,7 +10,8 @@ namespace RlAlign.Alignment.Training;
 public sealed record TrainingResult(int GlobalStep, IReadOnlyDictionary<string, double> LastMetrics);
 
 /// <summary>
-/// The training loop the SFT and DPO trainers share, as Hugging Face's <c>Trainer</c> runs it: AdamW (TorchSharp's) with a
+/// The training loop the SFT and DPO trainers share, as Hugging Face's <c>Trainer</c> runs it: AdamW (TorchSharp's; no weight
+/// decay on biases and LayerNorm parameters) with a
 /// warm-up/decay schedule, gradient accumulation over micro-batches, global gradient-norm clipping (the norm reported
 /// before clipping), a seeded shuffle of the training examples each epoch, metric reports every <c>logging_steps</c>,
 /// periodic evaluation, and checkpoints that resume bit-identically on the CPU.
@@ -48,8 +49,16 @@ public abstract class Trainer : IDisposable
         StepsPerEpoch = (MicroBatchesPerEpoch + config.GradientAccumulationSteps - 1) / config.GradientAccumulationSteps;
         TotalSteps = config.MaxSteps > 0 ? config.MaxSteps : (int)Math.Ceiling(config.NumTrainEpochs * StepsPerEpoch);
         Schedule = LearningRateSchedule.For(config, TotalSteps);
-        _parameters = [.. model.parameters().Where(p => p.requires_grad)];
-        _optimizer = optim.AdamW(_parameters, config.LearningRate, config.AdamBeta1, config.AdamBeta2, config.AdamEpsilon, config.WeightDecay);
+        var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).ToArray();
+        _parameters = [.. trainable.Select(p => p.parameter)];
+        // Hugging Face's Trainer exempts biases and LayerNorm parameters from weight decay.
+        bool Decays(string name) => !name.EndsWith(".bias", StringComparison.Ordinal) && !name.Contains(".ln_", StringComparison.Ordinal);
+        AdamW.ParamGroup[] groups =
+        [
+            new([.. trainable.Where(p => Decays(p.name)).Select(p => p.parameter)], new AdamW.Options { weight_decay = config.WeightDecay }),
+            new([.. trainable.Where(p => !Decays(p.name)).Select(p => p.parameter)], new AdamW.Options { weight_decay = 0 }),
+        ];
+        _optimizer = optim.AdamW(groups, config.LearningRate, config.AdamBeta1, config.AdamBeta2, config.AdamEpsilon, config.WeightDecay);
     }
 
     /// <summary>The model being trained (owned by the caller).</summary>
@@ -216,6 +225,9 @@ public abstract class Trainer : IDisposable
         {
             writer.Write(TrainExampleCount);
             writer.Write(TotalSteps);
+            writer.Write(_config.PerDeviceTrainBatchSize);
+            writer.Write(_config.GradientAccumulationSteps);
+            writer.Write(_config.Seed);
             writer.Write(GlobalStep);
             writer.Write(_numTokens);
             _window.Write(writer);
@@ -235,6 +247,9 @@ public abstract class Trainer : IDisposable
             throw new CheckpointException(statePath, $"was written for a training set of {examples} examples; this trainer has {TrainExampleCount}.");
         if (totalSteps != TotalSteps)
             throw new CheckpointException(statePath, $"was written for a run of {totalSteps} steps; this trainer's config gives {TotalSteps}.");
+        RequireSame(statePath, "per_device_train_batch_size", reader.ReadInt32(), _config.PerDeviceTrainBatchSize);
+        RequireSame(statePath, "gradient_accumulation_steps", reader.ReadInt32(), _config.GradientAccumulationSteps);
+        RequireSame(statePath, "seed", reader.ReadInt32(), _config.Seed);
         using (Gpt2LMHeadModel saved = Gpt2LMHeadModel.FromPretrained(folder, Model.Device))
             CopyParameters(saved, Model);
         GlobalStep = reader.ReadInt32();
@@ -242,6 +257,12 @@ public abstract class Trainer : IDisposable
         _window.Read(reader);
         ReadOptimizerState(reader);
         ReadState(reader);
+    }
+
+    // The data order depends on these, so a resumed run with other values would not continue the same run.
+    private static void RequireSame(string path, string setting, int saved, int current)
+    {
+        if (saved != current) throw new CheckpointException(path, $"was written with {setting} = {saved}; this trainer has {current}.");
     }
 
     private void WriteOptimizerState(BinaryWriter writer)

@@ -172,6 +172,9 @@ public sealed class DpoTrainerTests
         using var other = new DpoTrainer(model, Tiny.Tokenizer, Tiny.Pairs(6), config);
         var error = Assert.Throws<RlAlign.Algorithms.CheckpointException>(() => other.Train(folder.File("checkpoint-1")));
         Assert.That(error!.Message, Does.Contain("4 examples").And.Contain("6"));
+        using var otherBatch = new DpoTrainer(model, Tiny.Tokenizer, Tiny.Pairs(4), config with { PerDeviceTrainBatchSize = 1 });
+        error = Assert.Throws<RlAlign.Algorithms.CheckpointException>(() => otherBatch.Train(folder.File("checkpoint-1")));
+        Assert.That(error!.Message, Does.Contain("per_device_train_batch_size = 2"));
     }
 
     [Test]

@@ -76,3 +76,27 @@ public sealed class TrainingLoopTests
         Assert.That(Assert.Throws<ArgumentException>(() => new ApoConfig { Alpha = -1 }.Validate())!.Message, Does.Contain("alpha"));
     }
 }
+
+public sealed class WeightDecayTests
+{
+    [Test]
+    public void WeightDecayLeavesBiasesAndLayerNormsAlone()
+    {
+        // One step: both runs start from the same weights, so only the decay can make them differ.
+        Dictionary<string, TorchSharp.torch.Tensor> Train(double weightDecay)
+        {
+            using var model = Tiny.Model();
+            var config = new DpoTrainingConfig { LearningRate = 1e-2, WeightDecay = weightDecay, MaxSteps = 1, PerDeviceTrainBatchSize = 4 };
+            using (var trainer = new DpoTrainer(model, Tiny.Tokenizer, Tiny.Pairs(4), config)) trainer.Train();
+            return model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        }
+        var plain = Train(0);
+        var decayed = Train(0.5);
+        foreach (var (name, value) in plain)
+        {
+            bool exempt = name.EndsWith(".bias") || name.Contains(".ln_");
+            bool same = value.eq(decayed[name]).all().item<bool>();
+            Assert.That(same, Is.EqualTo(exempt), $"{name}: {(exempt ? "decayed although exempt" : "not decayed")}");
+        }
+    }
+}
