@@ -126,16 +126,17 @@ public sealed class ApoTrainer : IDisposable
     public Action<ApoRoundResult>? RoundCompleted { get; set; }
 
     /// <summary>Runs the remaining rounds up to <c>rounds</c> and returns their results.</summary>
-    public IReadOnlyList<ApoRoundResult> Train()
+    public IReadOnlyList<ApoRoundResult> Train(CancellationToken cancellationToken = default)
     {
         var results = new List<ApoRoundResult>();
-        while (_round < _config.Rounds) results.Add(RunRound());
+        while (_round < _config.Rounds) results.Add(RunRound(cancellationToken));
         return results;
     }
 
     /// <summary>Runs the next round.</summary>
-    public ApoRoundResult RunRound()
+    public ApoRoundResult RunRound(CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         int round = ++_round;
         IReadOnlyList<string> prompts = _prompts(round);
         if (prompts.Count == 0) throw new InvalidOperationException($"The prompt source gave no prompts for round {round}.");
@@ -163,7 +164,7 @@ public sealed class ApoTrainer : IDisposable
             };
             var sink = _sink is null ? null : new OffsetSink(_sink, _globalStep);
             using var trainer = new DpoTrainer(_model, _tokenizer.PadTokenId, pairs, dpo, metrics: sink, trainReference: reference);
-            TrainingResult result = trainer.Train();
+            TrainingResult result = trainer.Train(cancellationToken: cancellationToken);
             _globalStep += result.GlobalStep;
             foreach (var (name, value) in result.LastMetrics) metrics[$"train/{name}"] = value;
         }

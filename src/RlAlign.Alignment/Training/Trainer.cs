@@ -123,9 +123,10 @@ public abstract class Trainer : IDisposable
     /// Runs the optimizer steps from <see cref="GlobalStep"/> to <see cref="TotalSteps"/>. With
     /// <paramref name="resumeFromCheckpoint"/> (a folder <see cref="SaveCheckpoint"/> wrote), the model weights, the
     /// optimizer, the step and the pending metrics are restored first; the trainer must be built as the original one was
-    /// (same model start, data and config).
+    /// (same model start, data and config). Cancellation is checked between optimizer steps (an
+    /// <see cref="OperationCanceledException"/>; call <see cref="SaveCheckpoint"/> to keep the progress).
     /// </summary>
-    public TrainingResult Train(string? resumeFromCheckpoint = null)
+    public TrainingResult Train(string? resumeFromCheckpoint = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (resumeFromCheckpoint is not null) LoadCheckpoint(resumeFromCheckpoint);
@@ -133,6 +134,7 @@ public abstract class Trainer : IDisposable
         Model.train();
         while (GlobalStep < TotalSteps)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             RunStep();
             bool last = GlobalStep == TotalSteps;
             if (GlobalStep % _config.LoggingSteps == 0 || last) lastMetrics = _window.Flush(_sink, GlobalStep);
@@ -159,7 +161,7 @@ public abstract class Trainer : IDisposable
             loss.backward();
             stepLoss += loss.item<float>();
         }
-        if (!double.IsFinite(stepLoss)) throw new NonFiniteLossException(TrainerMetricNames.Loss, stepLoss, GlobalStep, GlobalStep);
+        if (!double.IsFinite(stepLoss)) throw new NonFiniteLossException(TrainerMetricNames.Loss, stepLoss, GlobalStep + 1, GlobalStep + 1);
         double gradNorm = _config.MaxGradNorm > 0
             ? nn.utils.clip_grad_norm_(_parameters, _config.MaxGradNorm)
             : GradientNorm();

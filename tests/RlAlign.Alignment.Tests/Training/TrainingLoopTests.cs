@@ -100,3 +100,43 @@ public sealed class WeightDecayTests
         }
     }
 }
+
+public sealed class TrainingResourceTests
+{
+    /// <summary>Counts live tensors whenever the loss is reported, i.e. once per optimizer step.</summary>
+    private sealed class LiveTensorSink : RlAlign.Algorithms.IMetricsSink
+    {
+        public List<long> LiveTensors { get; } = [];
+
+        public void Add(string name, double value, long step)
+        {
+            if (name == "loss") LiveTensors.Add(TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        }
+    }
+
+    [Test]
+    public void StepsDoNotLeakTensors()
+    {
+        var sink = new LiveTensorSink();
+        using var model = Tiny.Model();
+        var config = new DpoTrainingConfig { LearningRate = 1e-3, MaxSteps = 6, PerDeviceTrainBatchSize = 2, GradientAccumulationSteps = 2, LoggingSteps = 1 };
+        using var trainer = new DpoTrainer(model, Tiny.Tokenizer, Tiny.Pairs(8), config, eval: Tiny.Pairs(2), metrics: sink);
+        trainer.Train();
+        TestContext.Out.WriteLine($"live tensors after each step: {string.Join(", ", sink.LiveTensors)}");
+        // AdamW creates its state in the first step; from then on every step must free what it allocates.
+        Assert.That(sink.LiveTensors, Has.Count.EqualTo(6));
+        Assert.That(sink.LiveTensors[2], Is.GreaterThan(0), "the model's parameters are live tensors");
+        Assert.That(sink.LiveTensors.Skip(2).Distinct(), Is.EquivalentTo(new[] { sink.LiveTensors[2] }), string.Join(", ", sink.LiveTensors));
+    }
+
+    [Test]
+    public void CancellationStopsBetweenSteps()
+    {
+        using var cancellation = new CancellationTokenSource();
+        using var model = Tiny.Model();
+        using var trainer = new DpoTrainer(model, Tiny.Tokenizer, Tiny.Pairs(4), new DpoTrainingConfig { MaxSteps = 3, PerDeviceTrainBatchSize = 2 });
+        cancellation.Cancel();
+        Assert.Throws<OperationCanceledException>(() => trainer.Train(cancellationToken: cancellation.Token));
+        Assert.That(trainer.GlobalStep, Is.EqualTo(0));
+    }
+}
