@@ -199,6 +199,11 @@ public sealed class DpoTrainer : Trainer
         {
             TokenizedPair pair = pairs[i];
             int longest = Math.Max(pair.ChosenIds.Length, pair.RejectedIds.Length);
+            // The first token of a row has no logit before it, so without a prompt a one-token completion has nothing to score.
+            int shortest = Math.Min(pair.ChosenIds.Length, pair.RejectedIds.Length);
+            if (shortest < (pair.PromptIds.Length == 0 ? 2 : 1))
+                throw new ArgumentException($"{kind} example {i} has a completion with no token to score (prompt {pair.PromptIds.Length} tokens, " +
+                    $"chosen {pair.ChosenIds.Length}, rejected {pair.RejectedIds.Length}); without a prompt a completion needs at least 2 tokens.");
             ContextCheck.Require(i, kind, pair.PromptIds.Length + longest,
                 $"prompt {pair.PromptIds.Length} + chosen {pair.ChosenIds.Length} / rejected {pair.RejectedIds.Length} tokens", nPositions);
         }

@@ -250,3 +250,15 @@ public sealed class DpoTrainerTests
         Assert.That(eval["eval_rewards/accuracies"], Is.GreaterThanOrEqualTo(0.75));
     }
 }
+
+public sealed class DpoInputTests
+{
+    [Test]
+    public void ACompletionWithNothingToScoreIsNamed()
+    {
+        using var model = Tiny.Model();
+        var pairs = new List<TokenizedPair> { new([0, 1], [2, 5], [3, 5]), new([], [5], [2, 5]) };
+        var error = Assert.Throws<ArgumentException>(() => new DpoTrainer(model, Tiny.Tokenizer.PadTokenId, pairs, new DpoTrainingConfig()));
+        Assert.That(error!.Message, Does.Contain("Training example 1").And.Contain("no token to score"));
+    }
+}
