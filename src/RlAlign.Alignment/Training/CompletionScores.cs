@@ -1,0 +1,38 @@
+using RlAlign.Alignment.Data;
+using RlAlign.Policies.Language;
+using static TorchSharp.torch;
+
+namespace RlAlign.Alignment.Training;
+
+/// <summary>
+/// One forward pass over a <see cref="SequenceBatch"/>, reduced to what the losses need per row: the summed completion-token
+/// log-probabilities, the number of completion tokens scored, and (for TRL's <c>logits/*</c> metrics) the sum of the raw
+/// logits over the completion positions. Rows are scored where the loss mask is 1 on the predicted token.
+/// </summary>
+internal sealed record CompletionScores(Tensor Logps, Tensor Lengths, Tensor LogitSums, Tensor Logits, Tensor Targets, Tensor Mask)
+{
+    public static CompletionScores Compute(Gpt2LMHeadModel model, SequenceBatch batch)
+    {
+        Tensor logits = model.Forward(batch.InputIds, batch.AttentionMask);
+        Tensor perToken = SequenceLogProbs.PerToken(logits, batch.InputIds);
+        long length = batch.InputIds.shape[1];
+        Tensor mask = batch.LossMask.narrow(1, 1, length - 1).to(perToken.dtype);
+        Tensor predicting = logits.narrow(1, 0, length - 1);
+        Tensor logitSums;
+        using (no_grad()) logitSums = (predicting.sum(2) * mask).sum(1);
+        return new CompletionScores((perToken * mask).sum(1), mask.sum(1), logitSums, predicting, batch.InputIds.narrow(1, 1, length - 1), mask);
+    }
+}
+
+/// <summary>Checks that tokenized examples fit the model's context, naming the first that does not.</summary>
+internal static class ContextCheck
+{
+    public static void Require(int index, string kind, int sequenceTokens, string parts, int nPositions, string? prompt = null)
+    {
+        if (sequenceTokens <= nPositions) return;
+        string shown = prompt is null ? "" : $" (prompt \"{(prompt.Length <= 40 ? prompt : prompt[..40] + "…")}\")";
+        throw new ArgumentException(
+            $"{kind} example {index}{shown} is {sequenceTokens} tokens long ({parts}), more than the model's context of " +
+            $"n_positions = {nPositions} tokens. Set max_length (and max_prompt_length) to at most {nPositions}, or drop the example.");
+    }
+}
