@@ -92,7 +92,7 @@ public static class TaskAlignment
         var task = (SyntheticTask)AlignmentTasks.Get(config.Task);
         ulong seed = unchecked((ulong)config.Seed);
         Gpt2Config modelConfig = TaskModels.TinyGpt2Config(task, config.NLayer, config.NEmbd, config.NHead);
-        var model = Gpt2LMHeadModel.Create(modelConfig, new Generator(seed));
+        var model = Gpt2LMHeadModel.Create(modelConfig, new torch.Generator(seed));
         try
         {
             var evaluations = new List<AlignmentEvaluation>();
@@ -131,6 +131,8 @@ public static class TaskAlignment
             ApoConfig preference = config.Preference with
             {
                 Alpha = algorithm == AlignmentAlgorithm.Dpo ? 0 : config.Preference.Alpha,
+                // Samples longer than the task's answers only waste the context the model was sized for.
+                MaxNewTokens = Math.Min(config.Preference.MaxNewTokens, task.MaxCompletionTokens),
                 Seed = config.Seed,
                 Dpo = config.Preference.Dpo with { Seed = config.Seed },
             };
