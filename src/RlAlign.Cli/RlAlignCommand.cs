@@ -25,6 +25,7 @@ public static class RlAlignCommand
             AlgosCommand.Create(),
             ConformanceCommand.Create(),
             DemosCommand.Create(),
+            AlignCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         // Ctrl-C is handled by the commands themselves (training saves a checkpoint first), so the

@@ -3,7 +3,7 @@ namespace RlAlign.Alignment.Tasks;
 /// <summary>Independent random streams from one user seed (prompts, demonstrator noise, labels), so adding draws to one stream never shifts another.</summary>
 internal static class SeedStreams
 {
-    public const ulong Demonstrations = 1, PairDemonstrations = 2, PairLabels = 3;
+    public const ulong Demonstrations = 1, PairDemonstrations = 2, PairLabels = 3, PreferencePrompts = 4;
 
     /// <summary>SplitMix64's finaliser over the seed offset by the stream: nearby seeds and streams give unrelated seeds.</summary>
     public static ulong Derive(ulong seed, ulong stream)

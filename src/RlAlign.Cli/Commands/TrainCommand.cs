@@ -49,6 +49,8 @@ public static class TrainCommand
                     : parseResult.GetValue(overrides.Env) is not null ? Experiment.Empty()
                     : Experiment.Load(Experiment.DefaultExperiment);
                 overrides.Apply(parseResult, experiment);
+                if (ResolvedAlignExperiment.IsAlignment(experiment))
+                    throw new ArgumentException($"'{experimentName}' is a language-model alignment experiment; run it with `rlalign align {experimentName}`.");
                 run = null!;
                 if (ResolvedBcExperiment.IsBc(experiment))
                     return RunBehaviorCloning(ResolvedBcExperiment.Resolve(experiment), parseResult.GetValue(runsDirectory)!);

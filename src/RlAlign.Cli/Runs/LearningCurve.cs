@@ -20,7 +20,7 @@ public static class LearningCurve
             smooth.LineWidth = 2;
             smooth.Color = Colors.DarkOrange;
             smooth.LegendText = $"mean of last {window}";
-            plot.ShowLegend(Alignment.LowerRight);
+            plot.ShowLegend(ScottPlot.Alignment.LowerRight);
         }
         plot.Title(title);
         plot.XLabel("environment steps");

@@ -1,0 +1,192 @@
+using System.CommandLine;
+using System.Globalization;
+using RlAlign.Alignment.Data;
+using RlAlign.Alignment.Pipeline;
+using RlAlign.Alignment.Tokenization;
+using RlAlign.Alignment.Training;
+using RlAlign.Cli.Experiments;
+using RlAlign.Cli.Runs;
+using RlAlign.Policies.Language;
+using Spectre.Console;
+
+namespace RlAlign.Cli.Commands;
+
+/// <summary>
+/// <c>rlalign align EXPERIMENT</c>: preference fine-tuning of a causal LM. A built-in task experiment runs SFT → sampled
+/// pairs → iterative DPO or APO → oracle evaluation; a data experiment runs SFT or DPO of a Hugging Face GPT-2 folder on
+/// TRL-format JSONL. The run folder holds config.yaml, metrics.csv, TensorBoard events and the model as a Hugging Face folder.
+/// </summary>
+public static class AlignCommand
+{
+    public const string ModelFolderName = "model";
+    public const string SftFolderName = "sft-model";
+    public const string EvaluationFileName = "evaluation.csv";
+    public const string EvaluationPlotName = "evaluation.png";
+
+    public static Command Create()
+    {
+        string[] builtIn = [.. Experiment.EmbeddedNames().Where(n => ResolvedAlignExperiment.IsAlignment(Experiment.Load(n)))];
+        var experimentArgument = new Argument<string>("experiment")
+        {
+            Description = $"An alignment experiment YAML file, or a built-in one ({string.Join(", ", builtIn)}).",
+        };
+        var seed = new Option<long?>("--seed") { Description = "Random seed of the run." };
+        var set = new Option<string[]>("--set") { Description = "Override any setting: --set key=value (repeatable); nested blocks with dots, e.g. --set preference.rounds=6 --set sft.learning_rate=1e-3." };
+        var runsDirectory = new Option<string>("--runs-dir") { Description = "Where run folders are created.", DefaultValueFactory = _ => "runs" };
+        var resume = new Option<string?>("--resume") { Description = "Continue an interrupted data run (train_file) from its last checkpoint in RUN/checkpoints." };
+
+        var command = new Command("align", "Align a causal language model: SFT, DPO or APO on a built-in task or your TRL-format JSONL data.")
+        {
+            experimentArgument, seed, set, runsDirectory, resume,
+        };
+        command.SetAction(parseResult =>
+        {
+            string? resumeFolder = parseResult.GetValue(resume);
+            Experiment experiment;
+            RunFolder run;
+            if (resumeFolder is not null)
+            {
+                run = RunFolder.Open(resumeFolder);
+                experiment = Experiment.Load(run.ConfigPath);
+            }
+            else
+            {
+                experiment = Experiment.Load(parseResult.GetValue(experimentArgument)!);
+                if (parseResult.GetValue(seed) is long value) experiment.Set("seed", value.ToString(CultureInfo.InvariantCulture), "--seed");
+                foreach (string assignment in parseResult.GetValue(set) ?? []) experiment.Set(assignment);
+                run = null!;
+            }
+            if (!ResolvedAlignExperiment.IsAlignment(experiment))
+                throw new ConfigException(experiment.Origin, null, $"this is not an alignment experiment (it has no task or train_file); run it with `rlalign train {parseResult.GetValue(experimentArgument)}`.");
+            ResolvedAlignExperiment resolved = ResolvedAlignExperiment.Resolve(experiment);
+            if (resumeFolder is not null && resolved.IsTask)
+                throw new ArgumentException($"The run in '{resumeFolder}' is a built-in task run, which takes minutes and is not resumable; start it again.");
+            run ??= RunFolder.Create(parseResult.GetValue(runsDirectory)!, resolved.Subject, resolved.Name, resolved.Seed, DateTime.Now);
+            if (resumeFolder is null)
+                Core.AtomicFile.WriteAllText(run.ConfigPath, resolved.ToYaml($"Resolved configuration of run {run.Name}. Rerun it with: rlalign align {run.ConfigPath}"));
+            using var interrupt = new InterruptSignal();
+            return resolved.IsTask ? RunTask(resolved, run, interrupt.Token) : RunData(resolved, run, resumeFolder is not null);
+        });
+        return command;
+    }
+
+    private static int RunTask(ResolvedAlignExperiment experiment, RunFolder run, CancellationToken cancellationToken)
+    {
+        TaskAlignmentConfig config = experiment.Task!;
+        AnsiConsole.MarkupLine($"{Markup.Escape(experiment.Name)}: {experiment.Algorithm.ToString().ToLowerInvariant()} on task [bold]{Markup.Escape(config.Task)}[/], seed {config.Seed} -> {Markup.Escape(run.Path)}");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        IReadOnlyList<AlignmentEvaluation> evaluations;
+        using (var recorder = new MetricsRecorder(run))
+        {
+            void Progress(string line)
+            {
+                recorder.Flush();
+                Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F0} s] {line}");
+            }
+            (Gpt2LMHeadModel model, evaluations) = TaskAlignment.Run(config, experiment.Algorithm, recorder, Progress,
+                Path.Combine(run.Path, SftFolderName), cancellationToken);
+            using (model)
+            {
+                string folder = Path.Combine(run.Path, ModelFolderName);
+                model.SavePretrained(folder);
+                TokenizerFolder.CopyFiles(Path.Combine(run.Path, SftFolderName), folder);
+            }
+        }
+        WriteEvaluations(run, evaluations);
+        EvaluationPlot.Save(Path.Combine(run.Path, EvaluationPlotName), evaluations, $"{experiment.Name} ({config.Task}, seed {config.Seed})");
+
+        var table = new Table().AddColumns("round", "oracle reward", "fully correct", "win rate vs SFT", "KL to SFT");
+        foreach (AlignmentEvaluation e in evaluations)
+            table.AddRow(e.Round == 0 ? "0 (SFT)" : e.Round.ToString(CultureInfo.InvariantCulture), $"{e.MeanReward:F3} ± {e.RewardStandardError:F3}",
+                $"{e.FullyCorrectRate:P1}", $"{e.WinRateVsSft:P1}", $"{e.KlToSft:F3}");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"{clock.Elapsed.TotalSeconds:F0} s. Run folder: [bold]{Markup.Escape(run.Path)}[/] (model/ is a Hugging Face folder)");
+        return RlAlignCommand.ExitOk;
+    }
+
+    private static int RunData(ResolvedAlignExperiment experiment, RunFolder run, bool resuming)
+    {
+        DatasetAlignmentConfig config = experiment.Data!;
+        using Gpt2LMHeadModel model = Gpt2LMHeadModel.FromPretrained(config.Model);
+        ITokenizer tokenizer = TokenizerFolder.Load(config.Model);
+        var options = new DatasetOptions { SkipInvalid = config.SkipInvalidLines };
+        string checkpoints = run.CheckpointDirectory;
+        string? resumeFrom = resuming ? LatestCheckpoint(checkpoints)
+            ?? throw new FileNotFoundException($"Run folder '{run.Path}' has no checkpoint to resume from (checkpoints/checkpoint-STEP).") : null;
+        AnsiConsole.MarkupLine($"{Markup.Escape(experiment.Name)}: {experiment.Algorithm.ToString().ToLowerInvariant()} of {Markup.Escape(config.Model)} on {Markup.Escape(config.TrainFile)}"
+            + (resumeFrom is null ? "" : $", resuming from {Markup.Escape(resumeFrom)}") + $" -> {Markup.Escape(run.Path)}");
+
+        using var recorder = new MetricsRecorder(run);
+        var logger = new ProgressSink(recorder);
+        Trainer trainer;
+        DatasetReadReport trainReport, evalReport = new();
+        if (experiment.Algorithm == AlignmentAlgorithm.Sft)
+        {
+            SftDataset train = SftDataset.Open(config.TrainFile, options);
+            SftDataset? eval = config.EvalFile is null ? null : SftDataset.Open(config.EvalFile, options);
+            trainer = new SftTrainer(model, tokenizer, train.ToList(), config.Sft with { Seed = config.Seed, OutputDir = checkpoints }, eval?.ToList(), logger);
+            (trainReport, evalReport) = (train.Report, eval?.Report ?? evalReport);
+        }
+        else
+        {
+            PreferenceDataset train = PreferenceDataset.Open(config.TrainFile, options);
+            PreferenceDataset? eval = config.EvalFile is null ? null : PreferenceDataset.Open(config.EvalFile, options);
+            trainer = new DpoTrainer(model, tokenizer, train.ToList(), config.Dpo with { Seed = config.Seed, OutputDir = checkpoints }, eval?.ToList(), logger);
+            (trainReport, evalReport) = (train.Report, eval?.Report ?? evalReport);
+        }
+        using (trainer)
+        {
+            ReportSkipped(config.TrainFile, trainReport);
+            if (config.EvalFile is not null) ReportSkipped(config.EvalFile, evalReport);
+            AnsiConsole.MarkupLine($"{trainer.TrainExampleCount:N0} training examples, {trainer.TotalSteps:N0} optimizer steps.");
+            TrainingResult result = trainer.Train(resumeFrom);
+            recorder.Flush();
+            string folder = Path.Combine(run.Path, ModelFolderName);
+            model.SavePretrained(folder);
+            TokenizerFolder.CopyFiles(config.Model, folder);
+            string metrics = string.Join(", ", result.LastMetrics.Select(m => $"{m.Key} {m.Value.ToString("G4", CultureInfo.InvariantCulture)}"));
+            AnsiConsole.MarkupLine($"{result.GlobalStep:N0} steps; {Markup.Escape(metrics)}");
+        }
+        AnsiConsole.MarkupLine($"Run folder: [bold]{Markup.Escape(run.Path)}[/] (model/ is a Hugging Face folder)");
+        return RlAlignCommand.ExitOk;
+    }
+
+    private static void ReportSkipped(string file, DatasetReadReport report)
+    {
+        if (report.SkippedLines == 0) return;
+        AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(file)}: skipped {report.SkippedLines} invalid line(s)[/] of {report.Rows + report.SkippedLines}; first: {Markup.Escape(report.SkipReasons.FirstOrDefault() ?? "")}");
+    }
+
+    private static string? LatestCheckpoint(string folder)
+    {
+        if (!Directory.Exists(folder)) return null;
+        return Directory.GetDirectories(folder, "checkpoint-*")
+            .Select(path => (path, step: int.TryParse(Path.GetFileName(path)["checkpoint-".Length..], CultureInfo.InvariantCulture, out int s) ? s : -1))
+            .Where(c => c.step >= 0 && File.Exists(Path.Combine(c.path, Trainer.StateFileName)))
+            .OrderByDescending(c => c.step).Select(c => c.path).FirstOrDefault();
+    }
+
+    private static void WriteEvaluations(RunFolder run, IReadOnlyList<AlignmentEvaluation> evaluations)
+    {
+        var csv = new System.Text.StringBuilder("round,oracle_reward,oracle_reward_stderr,fully_correct,win_rate_vs_sft,kl_to_sft\n");
+        foreach (AlignmentEvaluation e in evaluations)
+            csv.AppendLine(string.Join(',', new object[] { e.Round, e.MeanReward, e.RewardStandardError, e.FullyCorrectRate, e.WinRateVsSft, e.KlToSft }
+                .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
+        Core.AtomicFile.WriteAllText(Path.Combine(run.Path, EvaluationFileName), csv.ToString());
+    }
+
+    /// <summary>Writes each logging step's metrics as one progress line as well as to the run's files.</summary>
+    private sealed class ProgressSink(MetricsRecorder recorder) : Algorithms.IMetricsSink
+    {
+        private long _lastPrinted = -1;
+
+        public void Add(string name, double value, long step)
+        {
+            recorder.Add(name, value, step);
+            if (name != TrainerMetricNames.Loss || step == _lastPrinted) return;
+            _lastPrinted = step;
+            recorder.Flush();
+            Console.WriteLine($"step {step}: loss {value.ToString("F4", CultureInfo.InvariantCulture)}");
+        }
+    }
+}
