@@ -100,7 +100,7 @@ public static class TaskAlignment
             using (var sft = new SftTrainer(model, task.Tokenizer, task.Demonstrations(config.Demonstrations, seed), config.Sft with { Seed = config.Seed },
                        metrics: metrics is null ? null : new PrefixedSink(metrics, "sft/")))
             {
-                TrainingResult result = sft.Train();
+                TrainingResult result = sft.Train(cancellationToken: cancellationToken);
                 progress?.Invoke($"SFT done: {result.GlobalStep} steps, loss {result.LastMetrics.GetValueOrDefault(TrainerMetricNames.Loss):F4}");
             }
             if (sftFolder is not null)
@@ -143,8 +143,7 @@ public static class TaskAlignment
             progress?.Invoke($"{(algorithm == AlignmentAlgorithm.Dpo ? "iterative DPO" : $"APO (alpha {preference.Alpha})")}: {preference.Rounds} rounds of {preference.PromptsPerRound} prompts × 2 samples, {preference.Dpo.LossType} loss, beta {preference.Dpo.Beta}");
             for (int round = 1; round <= preference.Rounds; round++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                ApoRoundResult result = apo.RunRound();
+                ApoRoundResult result = apo.RunRound(cancellationToken);
                 progress?.Invoke($"round {round}: {result.Pairs.Count} pairs ({result.IdenticalPairsDropped} identical dropped)");
                 Evaluate(round);
             }

@@ -65,7 +65,7 @@ public static class AlignCommand
             if (resumeFolder is null)
                 Core.AtomicFile.WriteAllText(run.ConfigPath, resolved.ToYaml($"Resolved configuration of run {run.Name}. Rerun it with: rlalign align {run.ConfigPath}"));
             using var interrupt = new InterruptSignal();
-            return resolved.IsTask ? RunTask(resolved, run, interrupt.Token) : RunData(resolved, run, resumeFolder is not null);
+            return resolved.IsTask ? RunTask(resolved, run, interrupt.Token) : RunData(resolved, run, resumeFolder is not null, interrupt.Token);
         });
         return command;
     }
@@ -83,8 +83,17 @@ public static class AlignCommand
                 recorder.Flush();
                 Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F0} s] {line}");
             }
-            (Gpt2LMHeadModel model, evaluations) = TaskAlignment.Run(config, experiment.Algorithm, recorder, Progress,
-                Path.Combine(run.Path, SftFolderName), cancellationToken);
+            Gpt2LMHeadModel model;
+            try
+            {
+                (model, evaluations) = TaskAlignment.Run(config, experiment.Algorithm, recorder, Progress, Path.Combine(run.Path, SftFolderName), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                recorder.Flush();
+                AnsiConsole.MarkupLine($"[yellow]Interrupted.[/] metrics.csv holds the evaluations so far; a task run takes minutes and starts again rather than resuming.");
+                return RlAlignCommand.ExitOk;
+            }
             using (model)
             {
                 string folder = Path.Combine(run.Path, ModelFolderName);
@@ -104,7 +113,7 @@ public static class AlignCommand
         return RlAlignCommand.ExitOk;
     }
 
-    private static int RunData(ResolvedAlignExperiment experiment, RunFolder run, bool resuming)
+    private static int RunData(ResolvedAlignExperiment experiment, RunFolder run, bool resuming, CancellationToken cancellationToken)
     {
         DatasetAlignmentConfig config = experiment.Data!;
         using Gpt2LMHeadModel model = Gpt2LMHeadModel.FromPretrained(config.Model);
@@ -139,7 +148,19 @@ public static class AlignCommand
             ReportSkipped(config.TrainFile, trainReport);
             if (config.EvalFile is not null) ReportSkipped(config.EvalFile, evalReport);
             AnsiConsole.MarkupLine($"{trainer.TrainExampleCount:N0} training examples, {trainer.TotalSteps:N0} optimizer steps.");
-            TrainingResult result = trainer.Train(resumeFrom);
+            TrainingResult result;
+            try
+            {
+                result = trainer.Train(resumeFrom, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                string checkpoint = Path.Combine(checkpoints, $"checkpoint-{trainer.GlobalStep}");
+                trainer.SaveCheckpoint(checkpoint);
+                recorder.Flush();
+                AnsiConsole.MarkupLine($"[yellow]Interrupted[/] at step {trainer.GlobalStep}; checkpoint saved. Continue with: [bold]rlalign align --resume {Markup.Escape(run.Path)}[/]");
+                return RlAlignCommand.ExitOk;
+            }
             recorder.Flush();
             string folder = Path.Combine(run.Path, ModelFolderName);
             model.SavePretrained(folder);
