@@ -53,7 +53,8 @@ public static class RlAlignCommand
     public static bool IsUserError(Exception e)
         => e is ConfigException or UnknownEnvException or UnknownAlgorithmException or ArgumentException
             or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
-            or RlAlign.Algorithms.CheckpointException or RlAlign.Algorithms.Imitation.DemonstrationFileException;
+            or RlAlign.Algorithms.CheckpointException or RlAlign.Algorithms.Imitation.DemonstrationFileException
+            or RlAlign.Alignment.Data.DatasetFormatException or RlAlign.Policies.Language.ModelLoadException;
 
     /// <summary>Sends everything the CLI prints (plain and Spectre.Console output) to a writer, for tests and embedding.</summary>
     private sealed class ConsoleRedirect : IDisposable

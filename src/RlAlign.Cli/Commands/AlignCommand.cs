@@ -26,9 +26,10 @@ public static class AlignCommand
     public static Command Create()
     {
         string[] builtIn = [.. Experiment.EmbeddedNames().Where(n => ResolvedAlignExperiment.IsAlignment(Experiment.Load(n)))];
-        var experimentArgument = new Argument<string>("experiment")
+        var experimentArgument = new Argument<string?>("experiment")
         {
             Description = $"An alignment experiment YAML file, or a built-in one ({string.Join(", ", builtIn)}).",
+            Arity = ArgumentArity.ZeroOrOne,
         };
         var seed = new Option<long?>("--seed") { Description = "Random seed of the run." };
         var set = new Option<string[]>("--set") { Description = "Override any setting: --set key=value (repeatable); nested blocks with dots, e.g. --set preference.rounds=6 --set sft.learning_rate=1e-3." };
@@ -44,28 +45,34 @@ public static class AlignCommand
             string? resumeFolder = parseResult.GetValue(resume);
             Experiment experiment;
             RunFolder run;
+            string? experimentName = parseResult.GetValue(experimentArgument);
             if (resumeFolder is not null)
             {
+                if (experimentName is not null || parseResult.GetValue(seed) is not null || (parseResult.GetValue(set)?.Length ?? 0) > 0)
+                    throw new ArgumentException("--resume continues a run exactly as it was configured; it takes no experiment, --seed or --set.");
                 run = RunFolder.Open(resumeFolder);
                 experiment = Experiment.Load(run.ConfigPath);
             }
             else
             {
-                experiment = Experiment.Load(parseResult.GetValue(experimentArgument)!);
+                experiment = Experiment.Load(experimentName
+                    ?? throw new ArgumentException($"Name an experiment: a YAML file or a built-in one ({string.Join(", ", builtIn)}), e.g. rlalign align dpo-tiny."));
                 if (parseResult.GetValue(seed) is long value) experiment.Set("seed", value.ToString(CultureInfo.InvariantCulture), "--seed");
                 foreach (string assignment in parseResult.GetValue(set) ?? []) experiment.Set(assignment);
                 run = null!;
             }
             if (!ResolvedAlignExperiment.IsAlignment(experiment))
-                throw new ConfigException(experiment.Origin, null, $"this is not an alignment experiment (it has no task or train_file); run it with `rlalign train {parseResult.GetValue(experimentArgument)}`.");
+                throw new ConfigException(experiment.Origin, null, $"this is not an alignment experiment (it has no task or train_file); run it with `rlalign train {experimentName}`.");
             ResolvedAlignExperiment resolved = ResolvedAlignExperiment.Resolve(experiment);
             if (resumeFolder is not null && resolved.IsTask)
                 throw new ArgumentException($"The run in '{resumeFolder}' is a built-in task run, which takes minutes and is not resumable; start it again.");
+            // A data run reads its model and data first, so that a bad file leaves no half-made run folder behind.
+            using DataInputs? inputs = resolved.IsTask ? null : DataInputs.Read(resolved.Algorithm, resolved.Data!);
             run ??= RunFolder.Create(parseResult.GetValue(runsDirectory)!, resolved.Subject, resolved.Name, resolved.Seed, DateTime.Now);
             if (resumeFolder is null)
                 Core.AtomicFile.WriteAllText(run.ConfigPath, resolved.ToYaml($"Resolved configuration of run {run.Name}. Rerun it with: rlalign align {run.ConfigPath}"));
             using var interrupt = new InterruptSignal();
-            return resolved.IsTask ? RunTask(resolved, run, interrupt.Token) : RunData(resolved, run, resumeFolder is not null, interrupt.Token);
+            return resolved.IsTask ? RunTask(resolved, run, interrupt.Token) : RunData(resolved, inputs!, run, resumeFolder is not null, interrupt.Token);
         });
         return command;
     }
@@ -113,40 +120,25 @@ public static class AlignCommand
         return RlAlignCommand.ExitOk;
     }
 
-    private static int RunData(ResolvedAlignExperiment experiment, RunFolder run, bool resuming, CancellationToken cancellationToken)
+    private static int RunData(ResolvedAlignExperiment experiment, DataInputs inputs, RunFolder run, bool resuming, CancellationToken cancellationToken)
     {
         DatasetAlignmentConfig config = experiment.Data!;
-        using Gpt2LMHeadModel model = Gpt2LMHeadModel.FromPretrained(config.Model);
-        ITokenizer tokenizer = TokenizerFolder.Load(config.Model);
-        var options = new DatasetOptions { SkipInvalid = config.SkipInvalidLines };
+        Gpt2LMHeadModel model = inputs.Model;
         string checkpoints = run.CheckpointDirectory;
         string? resumeFrom = resuming ? LatestCheckpoint(checkpoints)
             ?? throw new FileNotFoundException($"Run folder '{run.Path}' has no checkpoint to resume from (checkpoints/checkpoint-STEP).") : null;
         AnsiConsole.MarkupLine($"{Markup.Escape(experiment.Name)}: {experiment.Algorithm.ToString().ToLowerInvariant()} of {Markup.Escape(config.Model)} on {Markup.Escape(config.TrainFile)}"
             + (resumeFrom is null ? "" : $", resuming from {Markup.Escape(resumeFrom)}") + $" -> {Markup.Escape(run.Path)}");
+        ReportSkipped(config.TrainFile, inputs.TrainReport);
+        if (config.EvalFile is not null) ReportSkipped(config.EvalFile, inputs.EvalReport!);
 
         using var recorder = new MetricsRecorder(run);
         var logger = new ProgressSink(recorder);
-        Trainer trainer;
-        DatasetReadReport trainReport, evalReport = new();
-        if (experiment.Algorithm == AlignmentAlgorithm.Sft)
-        {
-            SftDataset train = SftDataset.Open(config.TrainFile, options);
-            SftDataset? eval = config.EvalFile is null ? null : SftDataset.Open(config.EvalFile, options);
-            trainer = new SftTrainer(model, tokenizer, train.ToList(), config.Sft with { Seed = config.Seed, OutputDir = checkpoints }, eval?.ToList(), logger);
-            (trainReport, evalReport) = (train.Report, eval?.Report ?? evalReport);
-        }
-        else
-        {
-            PreferenceDataset train = PreferenceDataset.Open(config.TrainFile, options);
-            PreferenceDataset? eval = config.EvalFile is null ? null : PreferenceDataset.Open(config.EvalFile, options);
-            trainer = new DpoTrainer(model, tokenizer, train.ToList(), config.Dpo with { Seed = config.Seed, OutputDir = checkpoints }, eval?.ToList(), logger);
-            (trainReport, evalReport) = (train.Report, eval?.Report ?? evalReport);
-        }
+        Trainer trainer = experiment.Algorithm == AlignmentAlgorithm.Sft
+            ? new SftTrainer(model, inputs.Tokenizer, inputs.SftTrain!, config.Sft with { Seed = config.Seed, OutputDir = checkpoints }, inputs.SftEval, logger)
+            : new DpoTrainer(model, inputs.Tokenizer, inputs.PreferenceTrain!, config.Dpo with { Seed = config.Seed, OutputDir = checkpoints }, inputs.PreferenceEval, logger);
         using (trainer)
         {
-            ReportSkipped(config.TrainFile, trainReport);
-            if (config.EvalFile is not null) ReportSkipped(config.EvalFile, evalReport);
             AnsiConsole.MarkupLine($"{trainer.TrainExampleCount:N0} training examples, {trainer.TotalSteps:N0} optimizer steps.");
             TrainingResult result;
             try
@@ -194,6 +186,46 @@ public static class AlignCommand
             csv.AppendLine(string.Join(',', new object[] { e.Round, e.MeanReward, e.RewardStandardError, e.FullyCorrectRate, e.WinRateVsSft, e.KlToSft }
                 .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
         Core.AtomicFile.WriteAllText(Path.Combine(run.Path, EvaluationFileName), csv.ToString());
+    }
+
+    /// <summary>A data run's model, tokenizer and examples, read in full before anything is written.</summary>
+    private sealed class DataInputs : IDisposable
+    {
+        public required Gpt2LMHeadModel Model { get; init; }
+        public required ITokenizer Tokenizer { get; init; }
+        public required DatasetReadReport TrainReport { get; init; }
+        public DatasetReadReport? EvalReport { get; init; }
+        public List<SftExample>? SftTrain { get; init; }
+        public List<SftExample>? SftEval { get; init; }
+        public List<PreferenceExample>? PreferenceTrain { get; init; }
+        public List<PreferenceExample>? PreferenceEval { get; init; }
+
+        public static DataInputs Read(AlignmentAlgorithm algorithm, DatasetAlignmentConfig config)
+        {
+            var options = new DatasetOptions { SkipInvalid = config.SkipInvalidLines };
+            ITokenizer tokenizer = TokenizerFolder.Load(config.Model);
+            if (algorithm == AlignmentAlgorithm.Sft)
+            {
+                SftDataset train = SftDataset.Open(config.TrainFile, options);
+                SftDataset? eval = config.EvalFile is null ? null : SftDataset.Open(config.EvalFile, options);
+                List<SftExample> trainRows = [.. train], evalRows = eval is null ? [] : [.. eval];
+                return new DataInputs
+                {
+                    Model = Gpt2LMHeadModel.FromPretrained(config.Model), Tokenizer = tokenizer, TrainReport = train.Report, EvalReport = eval?.Report,
+                    SftTrain = trainRows, SftEval = eval is null ? null : evalRows,
+                };
+            }
+            PreferenceDataset pairs = PreferenceDataset.Open(config.TrainFile, options);
+            PreferenceDataset? evalPairs = config.EvalFile is null ? null : PreferenceDataset.Open(config.EvalFile, options);
+            List<PreferenceExample> pairRows = [.. pairs], evalPairRows = evalPairs is null ? [] : [.. evalPairs];
+            return new DataInputs
+            {
+                Model = Gpt2LMHeadModel.FromPretrained(config.Model), Tokenizer = tokenizer, TrainReport = pairs.Report, EvalReport = evalPairs?.Report,
+                PreferenceTrain = pairRows, PreferenceEval = evalPairs is null ? null : evalPairRows,
+            };
+        }
+
+        public void Dispose() => Model.Dispose();
     }
 
     /// <summary>Writes each logging step's metrics as one progress line as well as to the run's files.</summary>

@@ -36,7 +36,7 @@ public static class ConfigBinder
 
     /// <summary>snake_case keys of <typeparamref name="T"/>'s settable properties, with their current values.</summary>
     public static IEnumerable<(string Key, object? Value)> Describe<T>(T config) where T : class
-        => SettableProperties(typeof(T)).Select(kv => (kv.Key, kv.Value.GetValue(config)));
+        => SettableProperties(config.GetType()).Select(kv => (kv.Key, kv.Value.GetValue(config)));
 
     public static string ToSnakeCase(string pascal)
     {

@@ -153,7 +153,11 @@ public sealed record ResolvedAlignExperiment(string Name, string? Description, A
     }
 }
 
-/// <summary>SFT or DPO of a Hugging Face GPT-2 folder on a TRL-format JSONL file; the <c>sft:</c> or <c>dpo:</c> block holds the trainer's settings.</summary>
+/// <summary>
+/// SFT or DPO of a Hugging Face GPT-2 folder on a TRL-format JSONL file; the <c>sft:</c> or <c>dpo:</c> block holds the
+/// trainer's settings. Checkpoints (every <c>save_steps</c>) always go to the run folder's <c>checkpoints/</c>, whatever
+/// <c>output_dir</c> says, so that <c>--resume</c> finds them.
+/// </summary>
 public sealed record DatasetAlignmentConfig
 {
     /// <summary>A Hugging Face GPT-2 folder: config.json, model.safetensors, and vocab.json + merges.txt (or char_tokenizer.json).</summary>
@@ -177,7 +181,8 @@ public sealed record DatasetAlignmentConfig
     {
         if (string.IsNullOrWhiteSpace(Model)) throw new ArgumentException("model must name a Hugging Face GPT-2 folder (config.json, model.safetensors, tokenizer files).");
         if (string.IsNullOrWhiteSpace(TrainFile)) throw new ArgumentException("train_file must name a JSONL file.");
-        Sft.Validate();
-        Dpo.Validate();
+        // Checkpoints go to the run folder, which the command fills in as output_dir.
+        (Sft with { OutputDir = Sft.OutputDir ?? "checkpoints" }).Validate();
+        (Dpo with { OutputDir = Dpo.OutputDir ?? "checkpoints" }).Validate();
     }
 }
