@@ -119,7 +119,6 @@ public sealed class BabyAIBotTests
     {
         BotSuccess outcome = BotSuccess.Measure(envId, seeds: 5);
         if (envId.EndsWith("Debug-v0", StringComparison.Ordinal))
-        else if (envId.EndsWith("Debug-v0", StringComparison.Ordinal))
             Assert.That(outcome.Failures, Has.All.Contains("ended without reward"), outcome.ToString());
         else
             Assert.That(outcome.Failures, Is.Empty, outcome.ToString());
