@@ -14,6 +14,9 @@ public sealed record SuccessRateResult(IReadOnlyList<bool> Successes, IReadOnlyL
     public double SuccessRate => Successes.Count == 0 ? double.NaN : Successes.Count(s => s) / (double)Successes.Count;
     public double MeanLength => Lengths.Count == 0 ? double.NaN : Lengths.Average();
     public double MeanReturn => Returns.Count == 0 ? double.NaN : Returns.Average();
+
+    /// <summary>Population standard deviation of the returns (as <see cref="EvaluationResult.StdReturn"/>).</summary>
+    public double StdReturn => new EvaluationResult(Returns, Lengths).StdReturn;
 }
 
 /// <summary>

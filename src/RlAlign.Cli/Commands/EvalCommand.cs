@@ -62,11 +62,9 @@ public static class EvalCommand
         var recorder = gifPath is null && framesFolder is null ? null : new RecordFrames(env);
         using IEnv evaluated = recorder ?? env;
         SuccessRateResult result = BehaviorCloning.EvaluateSuccessRate(loaded.Policy, evaluated, count, seed, greedy, cancellationToken);
-        double meanReturn = result.MeanReturn;
-        double stdReturn = Math.Sqrt(result.Returns.Sum(r => (r - meanReturn) * (r - meanReturn)) / result.Returns.Count);
 
         AnsiConsole.MarkupLine($"[grey]{Markup.Escape(loaded.Checkpoint)}[/] (bc, {loaded.EnvId}, epoch {loaded.Epoch})");
-        AnsiConsole.MarkupLine($"success rate [bold]{result.SuccessRate:P1}[/], return [bold]{meanReturn:F2} ± {stdReturn:F2}[/] over {result.Returns.Count} episodes "
+        AnsiConsole.MarkupLine($"success rate [bold]{result.SuccessRate:P1}[/], return [bold]{result.MeanReturn:F2} ± {result.StdReturn:F2}[/] over {result.Returns.Count} episodes "
             + $"(seeds {seed}..{seed + (ulong)count - 1}, {(greedy ? "deterministic" : "sampled")} actions), mean length {result.MeanLength:F1}");
         if (gifPath is not null) EpisodeFrames.Write(gifPath, recorder!.Frames, "First episode");
         if (framesFolder is not null) EpisodeFrames.Write(framesFolder, recorder!.Frames, "First episode");
