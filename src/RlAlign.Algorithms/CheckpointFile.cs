@@ -25,6 +25,14 @@ public static class CheckpointFile
             writePayload(writer);
         });
 
+    /// <summary>The name of the algorithm that wrote the checkpoint at <paramref name="path"/> (the file is verified first).</summary>
+    public static string ReadAlgorithm(string path)
+    {
+        using BinaryReader reader = ChecksummedFile.Open(path, Magic, FormatVersion, "Checkpoint", "an RlAlign checkpoint",
+            problem => new CheckpointException(path, problem));
+        return reader.ReadString();
+    }
+
     /// <summary>
     /// Reads and verifies the file at <paramref name="path"/> and returns a reader positioned after the
     /// algorithm name, which must be <paramref name="algorithm"/>. Throws <see cref="FileNotFoundException"/>

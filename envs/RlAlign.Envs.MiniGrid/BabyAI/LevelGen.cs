@@ -144,10 +144,18 @@ public class LevelGen : RoomGridLevel
             var description = new ObjDesc(type, color, location);
             description.FindMatchingObjects(this);
             if (description.Objects.Count == 0) continue;
-            if (!Settings.ImplicitUnlock && _lockedRoom is { } locked && description.Positions.TrueForAll(p => locked.Contains(p.X, p.Y)))
+            if (!Settings.ImplicitUnlock && _lockedRoom is { } locked && AllInside(locked, description.Positions))
                 continue;
             return description;
         }
+    }
+
+    // A loop rather than TrueForAll with a lambda: the lambda's closure was allocated on every draw.
+    private static bool AllInside(Room room, List<(int X, int Y)> positions)
+    {
+        foreach ((int x, int y) in positions)
+            if (!room.Contains(x, y)) return false;
+        return true;
     }
 
     /// <summary><c>rand_instr</c>: a clause, two clauses joined by "and", or two of those in sequence.</summary>

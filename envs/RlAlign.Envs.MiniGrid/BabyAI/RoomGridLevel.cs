@@ -1,3 +1,4 @@
+using System.Text;
 using RlAlign.Core;
 
 namespace RlAlign.Envs.MiniGrid.BabyAI;
@@ -75,8 +76,13 @@ public abstract class RoomGridLevel : RoomGridEnv
                         $"{DisplayName}: no level met its constraints in {MaxGenerationAttempts} draws (last rejection: {e.Message}); check the level's options.", e);
             }
         }
-        Mission = Instructions.Surface(this);
+        _missionText.Clear();
+        Mission = _missions.Get(Instructions.AppendSurface(this, _missionText));
     }
+
+    // The mission is rendered into one reused buffer and looked up among the missions seen before (see MissionStrings).
+    private readonly StringBuilder _missionText = new(BabyAIMissionMaxLength);
+    private readonly MissionStrings _missions = new();
 
     protected override void AfterReset()
     {
@@ -105,33 +111,43 @@ public abstract class RoomGridLevel : RoomGridEnv
     /// </summary>
     private void ValidateInstructions(Instr instruction)
     {
-        List<ObjectColor>? lockedDoorColors = null;
+        // Indexed by colour: whether a locked door has it (only consulted with unblocking).
+        Span<bool> lockedDoorColors = stackalloc bool[ObjectColors.Names.Count];
         if (Unblocking)
         {
-            lockedDoorColors = [];
             for (int i = 0; i < NumCols; i++)
                 for (int j = 0; j < NumRows; j++)
                     foreach (Door? door in GetRoom(i, j).Doors)
-                        if (door is { IsLocked: true }) lockedDoorColors.Add(door.Color);
+                        if (door is { IsLocked: true }) lockedDoorColors[(int)door.Color] = true;
         }
-        foreach (Instr clause in instruction.Walk())
+        ValidateClauses(instruction, lockedDoorColors);
+    }
+
+    /// <summary>The checks of <see cref="ValidateInstructions"/> on every clause, in <see cref="Instr.Walk"/>'s order (without its enumerators).</summary>
+    private void ValidateClauses(Instr instruction, ReadOnlySpan<bool> lockedDoorColors)
+    {
+        if (instruction is SeqInstr sequence)
         {
-            if (clause is PutNextInstr putNext)
-            {
-                putNext.ResetVerifier(this);
-                foreach (WorldObject value in putNext.Move.Objects)
-                    if (ObjDesc.ContainsReference(putNext.Fixed.Objects, value))
-                        throw new RejectSamplingException("there are objects that match both lhs and rhs of PutNext");
-                if (putNext.ObjectsAlreadyNext()) throw new RejectSamplingException("objs already next to each other");
-                if (putNext.Move.Objects.Count == 1 && putNext.Fixed.Objects.Count == 1 && ReferenceEquals(putNext.Move.Objects[0], putNext.Fixed.Objects[0]))
-                    throw new RejectSamplingException("cannot move an object next to itself");
-            }
-            if (clause is ActionInstr action && lockedDoorColors is not null)
-            {
-                foreach (ObjDesc description in action.Descriptions)
-                    if (description.Type == ObjectType.Key && description.Color is { } color && lockedDoorColors.Contains(color))
-                        throw new RejectSamplingException("cannot do anything with/to a key that can be used to open a door");
-            }
+            ValidateClauses(sequence.First, lockedDoorColors);
+            ValidateClauses(sequence.Second, lockedDoorColors);
+            return;
+        }
+        if (instruction is PutNextInstr putNext)
+        {
+            putNext.ResetVerifier(this);
+            foreach (WorldObject value in putNext.Move.Objects)
+                if (ObjDesc.ContainsReference(putNext.Fixed.Objects, value))
+                    throw new RejectSamplingException("there are objects that match both lhs and rhs of PutNext");
+            if (putNext.ObjectsAlreadyNext()) throw new RejectSamplingException("objs already next to each other");
+            if (putNext.Move.Objects.Count == 1 && putNext.Fixed.Objects.Count == 1 && ReferenceEquals(putNext.Move.Objects[0], putNext.Fixed.Objects[0]))
+                throw new RejectSamplingException("cannot move an object next to itself");
+        }
+        if (instruction is ActionInstr action && Unblocking)
+        {
+            IReadOnlyList<ObjDesc> descriptions = action.Descriptions;
+            for (int k = 0; k < descriptions.Count; k++)
+                if (descriptions[k].Type == ObjectType.Key && descriptions[k].Color is { } color && lockedDoorColors[(int)color])
+                    throw new RejectSamplingException("cannot do anything with/to a key that can be used to open a door");
         }
     }
 

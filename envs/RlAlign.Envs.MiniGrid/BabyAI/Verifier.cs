@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace RlAlign.Envs.MiniGrid.BabyAI;
 
 /// <summary>Where an object lies relative to the agent's pose when the mission is generated (Python's <c>LOC_NAMES</c>).</summary>
@@ -69,21 +71,24 @@ public sealed class ObjDesc
     /// <c>surface</c>: "the red ball", "a key on your left", "the door in front of you"… ("a" when several
     /// objects match). Re-matches the objects against the agent's current pose, as Python does.
     /// </summary>
-    public string Surface(RoomGridEnv env)
+    public string Surface(RoomGridEnv env) => AppendSurface(env, new StringBuilder()).ToString();
+
+    /// <summary><see cref="Surface(RoomGridEnv)"/> appended to <paramref name="text"/> (levels build their mission this way, without intermediate strings).</summary>
+    public StringBuilder AppendSurface(RoomGridEnv env, StringBuilder text)
     {
         FindMatchingObjects(env);
         if (Objects.Count == 0)
             throw new InvalidOperationException($"No object in the level matches the description '{this}'.");
-        string text = Type is { } kind ? kind.Name() : "object";
-        if (Color is { } color) text = color.Name() + " " + text;
-        text += Location switch
+        text.Append(Objects.Count > 1 ? "a " : "the ");
+        if (Color is { } color) text.Append(color.Name()).Append(' ');
+        text.Append(Type is { } kind ? kind.Name() : "object");
+        return Location switch
         {
-            ObjectLocation.Front => " in front of you",
-            ObjectLocation.Behind => " behind you",
-            { } side => " on your " + side.Name(),
-            null => "",
+            ObjectLocation.Front => text.Append(" in front of you"),
+            ObjectLocation.Behind => text.Append(" behind you"),
+            { } side => text.Append(" on your ").Append(side.Name()),
+            null => text,
         };
-        return (Objects.Count > 1 ? "a " : "the ") + text;
     }
 
     /// <summary>
@@ -207,7 +212,11 @@ public abstract class Instr
     /// <summary>The env this instruction was last reset for.</summary>
     protected RoomGridEnv Env => _env ?? throw new InvalidOperationException("Call ResetVerifier before Verify.");
 
-    public abstract string Surface(RoomGridEnv env);
+    /// <summary>The instruction in the BabyAI language (Python's <c>surface</c>): "go to the red ball, then open a door".</summary>
+    public string Surface(RoomGridEnv env) => AppendSurface(env, new StringBuilder()).ToString();
+
+    /// <summary><see cref="Surface"/> appended to <paramref name="text"/>: a level renders its mission into one reused buffer.</summary>
+    public abstract StringBuilder AppendSurface(RoomGridEnv env, StringBuilder text);
 
     /// <summary>Must be called at the start of every episode (Python's <c>reset_verifier</c>).</summary>
     public virtual void ResetVerifier(RoomGridEnv env) => _env = env;
@@ -363,7 +372,7 @@ public sealed class OpenInstr : ActionInstr
     public override IReadOnlyList<ObjDesc> Descriptions => _descriptions;
     private readonly ObjDesc[] _descriptions;
 
-    public override string Surface(RoomGridEnv env) => "open " + Description.Surface(env);
+    public override StringBuilder AppendSurface(RoomGridEnv env, StringBuilder text) => Description.AppendSurface(env, text.Append("open "));
 
     public override void ResetVerifier(RoomGridEnv env)
     {
@@ -390,7 +399,7 @@ public sealed class GoToInstr(ObjDesc description) : ActionInstr
 
     public override IReadOnlyList<ObjDesc> Descriptions => _descriptions;
 
-    public override string Surface(RoomGridEnv env) => "go to " + Description.Surface(env);
+    public override StringBuilder AppendSurface(RoomGridEnv env, StringBuilder text) => Description.AppendSurface(env, text.Append("go to "));
 
     public override void ResetVerifier(RoomGridEnv env)
     {
@@ -431,7 +440,7 @@ public sealed class PickupInstr : ActionInstr
     public override IReadOnlyList<ObjDesc> Descriptions => _descriptions;
     private readonly ObjDesc[] _descriptions;
 
-    public override string Surface(RoomGridEnv env) => "pick up " + Description.Surface(env);
+    public override StringBuilder AppendSurface(RoomGridEnv env, StringBuilder text) => Description.AppendSurface(env, text.Append("pick up "));
 
     public override void ResetVerifier(RoomGridEnv env)
     {
@@ -486,7 +495,8 @@ public sealed class PutNextInstr : ActionInstr
 
     public override int NavigationsNeeded => 2;
 
-    public override string Surface(RoomGridEnv env) => "put " + Move.Surface(env) + " next to " + Fixed.Surface(env);
+    public override StringBuilder AppendSurface(RoomGridEnv env, StringBuilder text)
+        => Fixed.AppendSurface(env, Move.AppendSurface(env, text.Append("put ")).Append(" next to "));
 
     public override void ResetVerifier(RoomGridEnv env)
     {
@@ -572,7 +582,7 @@ public abstract class SeqInstr : Instr
 /// <summary>"A, then B": B is only checked once A succeeded (on the same step too).</summary>
 public sealed class BeforeInstr(Instr first, Instr second, bool strict = false) : SeqInstr(first, second, strict)
 {
-    public override string Surface(RoomGridEnv env) => First.Surface(env) + ", then " + Second.Surface(env);
+    public override StringBuilder AppendSurface(RoomGridEnv env, StringBuilder text) => Second.AppendSurface(env, First.AppendSurface(env, text).Append(", then "));
 
     public override InstrStatus Verify(MiniGridAction action)
     {
@@ -593,7 +603,7 @@ public sealed class BeforeInstr(Instr first, Instr second, bool strict = false) 
 /// <summary>"A after you B": B first, then A.</summary>
 public sealed class AfterInstr(Instr first, Instr second, bool strict = false) : SeqInstr(first, second, strict)
 {
-    public override string Surface(RoomGridEnv env) => First.Surface(env) + " after you " + Second.Surface(env);
+    public override StringBuilder AppendSurface(RoomGridEnv env, StringBuilder text) => Second.AppendSurface(env, First.AppendSurface(env, text).Append(" after you "));
 
     public override InstrStatus Verify(MiniGridAction action)
     {
@@ -620,7 +630,7 @@ public sealed class AndInstr : SeqInstr
             throw new ArgumentException("'and' combines two clauses.");
     }
 
-    public override string Surface(RoomGridEnv env) => First.Surface(env) + " and " + Second.Surface(env);
+    public override StringBuilder AppendSurface(RoomGridEnv env, StringBuilder text) => Second.AppendSurface(env, First.AppendSurface(env, text).Append(" and "));
 
     public override InstrStatus Verify(MiniGridAction action)
     {

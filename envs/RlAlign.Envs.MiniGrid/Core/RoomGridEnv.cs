@@ -213,13 +213,14 @@ public abstract class RoomGridEnv : MiniGridEnv
 
     /// <summary>
     /// <c>connect_all</c>: adds unlocked doors at random walls until every room is reachable from the
-    /// agent's room, drawing column, row and wall each iteration (and a colour per added door).
+    /// agent's room, drawing column, row and wall each iteration (and a colour per added door). Returns how many
+    /// doors it added (Python returns the doors, which no level uses; a count allocates nothing).
     /// </summary>
-    public List<Door> ConnectAll(IReadOnlyList<ObjectColor>? doorColors = null, int maxIterations = 5000)
+    public int ConnectAll(IReadOnlyList<ObjectColor>? doorColors = null, int maxIterations = 5000)
     {
         doorColors ??= ObjectColors.Names;
         Room start = RoomFromPosition(AgentPosition.X, AgentPosition.Y);
-        var added = new List<Door>();
+        int added = 0;
         for (int iteration = 0; ; iteration++)
         {
             if (iteration > maxIterations) throw new PlacementFailedException($"{DisplayName}: connect_all failed after {maxIterations} iterations.");
@@ -231,7 +232,8 @@ public abstract class RoomGridEnv : MiniGridEnv
             if (room.DoorPositions[k] is null || room.IsConnected(k)) continue;
             if (room.Locked || room.Neighbors[k]!.Locked) continue;
             ObjectColor color = RandomElement(doorColors);
-            added.Add(AddDoor(i, j, k, color, false).Door);
+            AddDoor(i, j, k, color, false);
+            added++;
         }
     }
 
@@ -241,23 +243,28 @@ public abstract class RoomGridEnv : MiniGridEnv
     /// </summary>
     public List<WorldObject> AddDistractors(int? i = null, int? j = null, int count = 10, bool allUnique = true)
     {
-        var existing = new List<(ObjectType, ObjectColor)>();
+        // Which (kind, colour) pairs some room already holds, indexed by kind * colours + colour.
+        Span<bool> existing = stackalloc bool[KindColorPairs];
         foreach (Room room in _rooms)
-            foreach (WorldObject value in room.Objects) existing.Add((value.Type, value.Color));
-        var distractors = new List<WorldObject>();
+            foreach (WorldObject value in room.Objects) existing[KindColorIndex(value.Type, value.Color)] = true;
+        var distractors = new List<WorldObject>(count);
         while (distractors.Count < count)
         {
             ObjectColor color = RandomElement(ObjectColors.Names);
             ObjectType type = RandomElement(PickableKinds);
-            if (allUnique && existing.Contains((type, color))) continue;
+            if (allUnique && existing[KindColorIndex(type, color)]) continue;
             int column = i ?? RandomInt(0, NumCols);
             int row = j ?? RandomInt(0, NumRows);
             (WorldObject value, _) = AddObject(column, row, type, color);
-            existing.Add((type, color));
+            existing[KindColorIndex(type, color)] = true;
             distractors.Add(value);
         }
         return distractors;
     }
+
+    private const int KindColorPairs = ((int)ObjectType.Agent + 1) * ((int)ObjectColor.Grey + 1);
+
+    private static int KindColorIndex(ObjectType type, ObjectColor color) => (int)type * ((int)ObjectColor.Grey + 1) + (int)color;
 
     // connect_all counts reachable rooms after every door it tries; the search reuses these.
     private readonly HashSet<Room> _reached = [];

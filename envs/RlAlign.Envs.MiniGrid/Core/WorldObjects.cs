@@ -48,7 +48,11 @@ public static class ObjectColors
         _ => throw new ArgumentOutOfRangeException(nameof(color), color, null),
     };
 
-    public static string Name(this ObjectType type) => type.ToString().ToLowerInvariant();
+    /// <summary>Minigrid's name of the kind ("key", "ball"…); BabyAI missions are built from it at every reset.</summary>
+    public static string Name(this ObjectType type) => (int)type < TypeNames.Length ? TypeNames[(int)type] : type.ToString().ToLowerInvariant();
+
+    // Indexed by ObjectType; a table rather than ToString so that naming a kind allocates nothing.
+    private static readonly string[] TypeNames = ["unseen", "empty", "wall", "floor", "door", "key", "ball", "box", "goal", "lava", "agent"];
 }
 
 /// <summary>A cell's encoding <c>(type, color, state)</c>, as in Minigrid's observation image.</summary>

@@ -8,11 +8,15 @@ namespace RlAlign.Algorithms.Imitation;
 /// <summary>One epoch of behaviour cloning: mean cross-entropy and action accuracy over the demonstrations.</summary>
 public readonly record struct BcEpochStats(int Epoch, int Epochs, double Loss, double Accuracy, double GradNorm);
 
-/// <summary>What a success-rate evaluation saw: per episode, success (terminated with a positive reward) and length.</summary>
-public sealed record SuccessRateResult(IReadOnlyList<bool> Successes, IReadOnlyList<int> Lengths)
+/// <summary>What a success-rate evaluation saw: per episode, success (terminated with a positive reward), length and return.</summary>
+public sealed record SuccessRateResult(IReadOnlyList<bool> Successes, IReadOnlyList<int> Lengths, IReadOnlyList<double> Returns)
 {
     public double SuccessRate => Successes.Count == 0 ? double.NaN : Successes.Count(s => s) / (double)Successes.Count;
     public double MeanLength => Lengths.Count == 0 ? double.NaN : Lengths.Average();
+    public double MeanReturn => Returns.Count == 0 ? double.NaN : Returns.Average();
+
+    /// <summary>Population standard deviation of the returns (as <see cref="EvaluationResult.StdReturn"/>).</summary>
+    public double StdReturn => new EvaluationResult(Returns, Lengths).StdReturn;
 }
 
 /// <summary>
@@ -27,6 +31,7 @@ public sealed class BehaviorCloning : IDisposable
     public const string LossMetric = "losses/bc_loss";
     public const string AccuracyMetric = "charts/bc_accuracy";
     public const string SuccessRateMetric = "charts/success_rate";
+    private const int CheckpointEndMarker = 0x42434B45; // "EKCB": the payload was read to its end in step with the writer.
 
     private readonly Tensor _images, _tokens, _actions;
     private readonly FlatAdam _optimizer;
@@ -106,44 +111,53 @@ public sealed class BehaviorCloning : IDisposable
     public SuccessRateResult EvaluateSuccessRate(int episodes, ulong firstSeed, CancellationToken cancellationToken = default)
     {
         using IEnv env = Core.Envs.Make(Config.EnvId);
-        return EvaluateSuccessRate(Policy, env, episodes, firstSeed, cancellationToken);
+        return EvaluateSuccessRate(Policy, env, episodes, firstSeed, greedy: true, cancellationToken);
     }
 
-    /// <summary>Runs <paramref name="policy"/> greedily on <paramref name="env"/>, each episode reset with its own seed.</summary>
-    public static SuccessRateResult EvaluateSuccessRate(BabyAIPolicy policy, IEnv env, int episodes, ulong firstSeed, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs <paramref name="policy"/> on <paramref name="env"/>, episode i reset with seed <paramref name="firstSeed"/> + i
+    /// (so each episode is the same level whatever came before it); sampled actions draw from a generator seeded
+    /// with <paramref name="firstSeed"/>.
+    /// </summary>
+    public static SuccessRateResult EvaluateSuccessRate(BabyAIPolicy policy, IEnv env, int episodes, ulong firstSeed, bool greedy = true, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(episodes);
-        policy.eval();
+        if (env.ObservationSpace.FlatSize != policy.ObservationSize)
+            throw new ArgumentException($"The policy takes observations of {policy.ObservationSize} values, but the env's have {env.ObservationSpace.FlatSize}.");
         var observation = new float[policy.ObservationSize];
         var action = new float[1];
         var successes = new List<bool>(episodes);
         var lengths = new List<int>(episodes);
-        using Tensor input = zeros([1, policy.ObservationSize], device: policy.Device);
+        var returns = new List<double>(episodes);
+        using var actor = new BabyAIActor(policy, greedy, firstSeed);
         for (int episode = 0; episode < episodes; episode++)
         {
             env.Reset(observation, firstSeed + (ulong)episode);
             StepResult result;
             int length = 0;
+            double episodeReturn = 0;
             do
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                using (NewDisposeScope())
-                using (no_grad())
-                {
-                    HostCopy.FromHost(observation, input);
-                    action[0] = policy.forward(input).Logits.argmax(1).to(ScalarType.Float32).cpu().item<float>();
-                }
+                actor.Act(observation, action);
                 result = env.Step(action, observation);
+                episodeReturn += result.Reward;
                 length++;
             }
             while (!result.Done);
             successes.Add(result.Terminated && result.Reward > 0);
             lengths.Add(length);
+            returns.Add(episodeReturn);
         }
-        return new SuccessRateResult(successes, lengths);
+        return new SuccessRateResult(successes, lengths, returns);
     }
 
-    /// <summary>Writes the config's env id and the policy's options and parameters in the checkpoint container (algorithm "bc").</summary>
+    /// <summary>
+    /// Writes the policy and everything an exact resume needs, atomically, in the checkpoint container (algorithm
+    /// "bc"). The payload: env id, epochs done (int32), policy options, policy parameters (<see cref="ModuleState"/>)
+    /// — all that <see cref="LoadPolicy"/> reads — then seed (int64), batch size and demonstration steps (int32 each),
+    /// Adam state (<see cref="FlatAdam.SaveState"/>), the shuffle generator (<see cref="GeneratorState"/>) and an end marker.
+    /// </summary>
     public void SaveCheckpoint(string path)
         => CheckpointFile.Write(path, AlgorithmName, writer =>
         {
@@ -151,9 +165,67 @@ public sealed class BehaviorCloning : IDisposable
             writer.Write(Epoch);
             WritePolicyOptions(writer, Config.PolicyOptions);
             ModuleState.Write(writer, Policy);
+            writer.Write(Config.Seed);
+            writer.Write(Config.BatchSize);
+            writer.Write(SampleCount);
+            _optimizer.SaveState(writer);
+            GeneratorState.Write(writer, _shuffleGenerator);
+            writer.Write(CheckpointEndMarker);
         });
 
-    /// <summary>Restores a policy saved by <see cref="SaveCheckpoint"/>, for the env it was trained on.</summary>
+    /// <summary>
+    /// Restores the state written by <see cref="SaveCheckpoint"/> so that training continues exactly as if it had
+    /// not stopped. The checkpoint must come from this env, policy shape, seed, batch size and demonstrations
+    /// (their step count); learning rate and epochs are this trainer's.
+    /// </summary>
+    public void LoadCheckpoint(string path)
+    {
+        using BinaryReader reader = CheckpointFile.Open(path, AlgorithmName);
+        try
+        {
+            string envId = reader.ReadString();
+            if (envId != Config.EnvId)
+                throw new CheckpointException(path, $"is from env '{envId}', but this run trains on '{Config.EnvId}'.");
+            int epoch = reader.ReadInt32();
+            BabyAIPolicyOptions options = ReadPolicyOptions(reader);
+            var differences = new List<string>();
+            void Compare<T>(string name, T saved, T current)
+            {
+                if (!EqualityComparer<T>.Default.Equals(saved, current)) differences.Add($"{name}: checkpoint {saved}, this run {current}");
+            }
+            BabyAIPolicyOptions expected = Config.PolicyOptions;
+            Compare("mission_encoder", options.MissionEncoder, expected.MissionEncoder);
+            Compare("word_size", options.WordSize, expected.WordSize);
+            Compare("channels", options.Channels, expected.Channels);
+            Compare("film_layers", options.FilmLayers, expected.FilmLayers);
+            Compare("head_size", options.HeadSize, expected.HeadSize);
+            if (differences.Count > 0)
+                throw new CheckpointException(path, $"holds a policy of another shape ({string.Join("; ", differences)}).");
+            if (epoch > Config.Epochs)
+                throw new CheckpointException(path, $"was saved after {epoch} epochs, more than this run's epochs ({Config.Epochs}).");
+            ModuleState.Read(reader, Policy);
+            if (reader.BaseStream.Position == reader.BaseStream.Length)
+                throw new CheckpointException(path, "holds only the policy (an older bc checkpoint without the optimizer state): it can be evaluated but not resumed.");
+            long seed = reader.ReadInt64();
+            int batchSize = reader.ReadInt32(), samples = reader.ReadInt32();
+            Compare("seed", seed, Config.Seed);
+            Compare("batch_size", batchSize, Config.BatchSize);
+            Compare("demonstration steps", samples, SampleCount);
+            if (differences.Count > 0)
+                throw new CheckpointException(path, $"does not match this run ({string.Join("; ", differences)}).");
+            _optimizer.LoadState(reader);
+            GeneratorState.Read(reader, _shuffleGenerator);
+            if (reader.ReadInt32() != CheckpointEndMarker)
+                throw new CheckpointException(path, "does not end where expected; it was written by an incompatible version.");
+            Epoch = epoch;
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
+        {
+            throw new CheckpointException(path, $"could not be restored: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Restores the policy saved by <see cref="SaveCheckpoint"/> (on the CPU), for the env it was trained on.</summary>
     public static (BabyAIPolicy Policy, string EnvId, int Epoch) LoadPolicy(string path)
     {
         using BinaryReader reader = CheckpointFile.Open(path, AlgorithmName);

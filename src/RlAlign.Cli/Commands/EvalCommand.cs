@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RlAlign.Algorithms;
+using RlAlign.Algorithms.Imitation;
 using RlAlign.Cli.Experiments;
 using RlAlign.Cli.Runs;
 using RlAlign.Core;
@@ -30,6 +31,11 @@ public static class EvalCommand
             bool greedy = parseResult.GetValue(deterministic);
             string? gifPath = parseResult.GetValue(gif), framesFolder = parseResult.GetValue(frames);
 
+            if (TrainedBcPolicy.IsBc(target))
+            {
+                EvaluateBehaviorCloning(target, parseResult.GetValue(device), count, greedy, parseResult.GetValue(seed), gifPath, framesFolder, cancellationToken);
+                return Task.FromResult(RlAlignCommand.ExitOk);
+            }
             using (TrainedPolicy loaded = TrainedPolicy.Load(target, parseResult.GetValue(device)))
             {
                 IEnv env = loaded.MakeEvaluationEnv();
@@ -46,5 +52,21 @@ public static class EvalCommand
             return Task.FromResult(RlAlignCommand.ExitOk);
         });
         return command;
+    }
+
+    /// <summary>A bc policy: success rate and return over episodes reset with seeds seed, seed + 1, … (as the run's final evaluation).</summary>
+    private static void EvaluateBehaviorCloning(string target, string? device, int count, bool greedy, ulong seed, string? gifPath, string? framesFolder, CancellationToken cancellationToken)
+    {
+        using TrainedBcPolicy loaded = TrainedBcPolicy.Load(target, device);
+        IEnv env = loaded.MakeEnv();
+        var recorder = gifPath is null && framesFolder is null ? null : new RecordFrames(env);
+        using IEnv evaluated = recorder ?? env;
+        SuccessRateResult result = BehaviorCloning.EvaluateSuccessRate(loaded.Policy, evaluated, count, seed, greedy, cancellationToken);
+
+        AnsiConsole.MarkupLine($"[grey]{Markup.Escape(loaded.Checkpoint)}[/] (bc, {loaded.EnvId}, epoch {loaded.Epoch})");
+        AnsiConsole.MarkupLine($"success rate [bold]{result.SuccessRate:P1}[/], return [bold]{result.MeanReturn:F2} ± {result.StdReturn:F2}[/] over {result.Returns.Count} episodes "
+            + $"(seeds {seed}..{seed + (ulong)count - 1}, {(greedy ? "deterministic" : "sampled")} actions), mean length {result.MeanLength:F1}");
+        if (gifPath is not null) EpisodeFrames.Write(gifPath, recorder!.Frames, "First episode");
+        if (framesFolder is not null) EpisodeFrames.Write(framesFolder, recorder!.Frames, "First episode");
     }
 }

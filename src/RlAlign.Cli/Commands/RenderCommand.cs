@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RlAlign.Algorithms;
+using RlAlign.Algorithms.Imitation;
 using RlAlign.Core;
 using RlAlign.Core.Random;
 using RlAlign.Core.Wrappers;
@@ -36,9 +37,18 @@ public static class RenderCommand
             ulong firstSeed = parseResult.GetValue(seed);
             string[] options = parseResult.GetValue(envOptions) ?? [];
 
-            if (TrainedPolicy.Exists(what))
+            if (TrainedPolicy.Exists(what) && options.Length > 0)
+                throw new ArgumentException("--option applies to env ids; a run renders with the env options it was trained with.");
+            if (TrainedPolicy.Exists(what) && TrainedBcPolicy.IsBc(what))
             {
-                if (options.Length > 0) throw new ArgumentException("--option applies to env ids; a run renders with the env options it was trained with.");
+                using TrainedBcPolicy policy = TrainedBcPolicy.Load(what, parseResult.GetValue(device));
+                using var recorder = new RecordFrames(policy.MakeEnv(), episodeCount);
+                using var actor = new BabyAIActor(policy.Policy, parseResult.GetValue(deterministic), firstSeed);
+                string result = Record(recorder, (observation, action) => actor.Act(observation, action), episodeCount, stepLimit, firstSeed, cancellationToken);
+                Save(parseResult.GetValue(output), policy.EnvId, firstSeed, recorder, result);
+            }
+            else if (TrainedPolicy.Exists(what))
+            {
                 using TrainedPolicy policy = TrainedPolicy.Load(what, parseResult.GetValue(device));
                 using var recorder = new RecordFrames(policy.MakeEvaluationEnv(), episodeCount);
                 using var actor = new PolicyActor(policy.Trainer.Policy, parseResult.GetValue(deterministic), firstSeed);

@@ -41,7 +41,10 @@ public static class TrainCommand
                     throw new ArgumentException($"The run in '{resumeFolder}' already finished (checkpoints/final.ckpt exists); evaluate it with `rlalign eval {resumeFolder}`.");
                 experiment = Experiment.Load(run.ConfigPath);
                 if (ResolvedBcExperiment.IsBc(experiment))
-                    throw new ArgumentException($"The run in '{resumeFolder}' is a bc run, which cannot be resumed (its optimizer state is not saved); start it again.");
+                {
+                    RunFolder resumed = run;
+                    return RunBehaviorCloning(ResolvedBcExperiment.Resolve(experiment), () => resumed, checkpoint);
+                }
             }
             else
             {
@@ -53,7 +56,11 @@ public static class TrainCommand
                     throw new ArgumentException($"'{experimentName}' is a language-model alignment experiment; run it with `rlalign align {experimentName}`.");
                 run = null!;
                 if (ResolvedBcExperiment.IsBc(experiment))
-                    return RunBehaviorCloning(ResolvedBcExperiment.Resolve(experiment), parseResult.GetValue(runsDirectory)!);
+                {
+                    ResolvedBcExperiment bc = ResolvedBcExperiment.Resolve(experiment);
+                    string runs = parseResult.GetValue(runsDirectory)!;
+                    return RunBehaviorCloning(bc, () => RunFolder.Create(runs, bc.Bc.EnvId, bc.Name, bc.Bc.Seed, DateTime.Now), checkpoint: null);
+                }
             }
             ResolvedExperiment resolved = ResolvedExperiment.Resolve(experiment);
             run ??= RunFolder.Create(parseResult.GetValue(runsDirectory)!, resolved.Ppo.EnvId, resolved.Name, resolved.Ppo.Seed, DateTime.Now);
@@ -65,18 +72,21 @@ public static class TrainCommand
         return command;
     }
 
-    private static int RunBehaviorCloning(ResolvedBcExperiment resolved, string runsDirectory)
+    /// <param name="runFolder">Creates (or returns, on a resume) the run folder once the demonstrations have been read.</param>
+    private static int RunBehaviorCloning(ResolvedBcExperiment resolved, Func<RunFolder> runFolder, string? checkpoint)
     {
         DemonstrationSet demos = DemonstrationFile.Read(resolved.Bc.Demos, resolved.Bc.EnvId);
-        RunFolder run = RunFolder.Create(runsDirectory, resolved.Bc.EnvId, resolved.Name, resolved.Bc.Seed, DateTime.Now);
+        RunFolder run = runFolder();
         using var interrupt = new InterruptSignal();
-        BcOutcome outcome = BcSession.Run(resolved, demos, run, Console.Out, interrupt.Token);
+        BcOutcome outcome = BcSession.Run(resolved, demos, run, checkpoint, Console.Out, interrupt.Token);
         if (outcome.Epochs.Count > 0)
             AnsiConsole.MarkupLine($"{outcome.Epochs.Count} epochs over {outcome.Samples:N0} demonstration steps, {outcome.Elapsed.TotalSeconds:F1} s; "
                 + $"final loss {outcome.Epochs[^1].Loss:F4}, accuracy {outcome.Epochs[^1].Accuracy:P1}.");
         if (outcome.Evaluation is { } evaluation)
             AnsiConsole.MarkupLine($"Success rate [bold]{evaluation.SuccessRate:P1}[/] over {evaluation.Successes.Count} fresh seeds (greedy actions), mean length {evaluation.MeanLength:F1}.");
-        AnsiConsole.MarkupLine(outcome.Interrupted ? "[yellow]Interrupted.[/] checkpoints/latest.ckpt holds the policy so far." : $"Run folder: [bold]{Markup.Escape(run.Path)}[/]");
+        AnsiConsole.MarkupLine(outcome.Interrupted
+            ? $"[yellow]Interrupted.[/] Checkpoint saved; continue with: [bold]rlalign train --resume {Markup.Escape(run.Path)}[/]"
+            : $"Run folder: [bold]{Markup.Escape(run.Path)}[/]");
         return RlAlignCommand.ExitOk;
     }
 

@@ -14,24 +14,38 @@ public sealed record BcOutcome(RunFolder Run, bool Interrupted, IReadOnlyList<Bc
 /// One behaviour-cloning run (<c>algo: bc</c>): reads the demonstrations, trains epoch by epoch with metrics in the
 /// run folder (metrics.csv, TensorBoard, log.jsonl), saves <c>checkpoints/latest.ckpt</c> every checkpoint_interval
 /// epochs and at the end (and <c>final.ckpt</c> when it completes), then measures the greedy success rate on
-/// final_eval_episodes fresh seeds. A run cannot be resumed (the optimizer state is not saved).
+/// final_eval_episodes fresh seeds. An interrupted run resumes from latest.ckpt (policy, Adam state and the shuffle
+/// generator) and continues exactly as if it had not stopped.
 /// </summary>
 public static class BcSession
 {
     /// <param name="demos">The demonstrations file's content (read before the run folder is created, so a bad file leaves no empty run).</param>
-    public static BcOutcome Run(ResolvedBcExperiment experiment, DemonstrationSet demos, RunFolder run, TextWriter progress, CancellationToken cancellationToken)
+    /// <param name="resumeCheckpoint">The run's checkpoint to continue from, or null for a new run.</param>
+    public static BcOutcome Run(ResolvedBcExperiment experiment, DemonstrationSet demos, RunFolder run, string? resumeCheckpoint, TextWriter progress, CancellationToken cancellationToken)
     {
         BcConfig config = experiment.Bc;
         using Serilog.Core.Logger log = new LoggerConfiguration()
             .Enrich.WithProperty("Run", run.Name)
             .WriteTo.File(new CompactJsonFormatter(), run.LogPath)
             .CreateLogger();
-        Core.AtomicFile.WriteAllText(run.ConfigPath, experiment.ToYaml($"Resolved configuration of run {run.Name}. Rerun it with: rlalign train {run.ConfigPath}"));
+        var metrics = new ForwardingMetricsSink();
+        using var trainer = new BehaviorCloning(config, demos, metrics);
+        if (resumeCheckpoint is not null)
+        {
+            trainer.LoadCheckpoint(resumeCheckpoint);
+            MetricsRecorder.TruncateAfter(run.MetricsPath, trainer.Epoch);
+            log.Information("Resumed from {Checkpoint} after epoch {Epoch}", resumeCheckpoint, trainer.Epoch);
+        }
+        else
+        {
+            Core.AtomicFile.WriteAllText(run.ConfigPath, experiment.ToYaml($"Resolved configuration of run {run.Name}. Rerun it with: rlalign train {run.ConfigPath}"));
+            log.Information("Started {Experiment} (bc) on {EnvId} with seed {Seed}: {Episodes} demonstrations, {Samples} steps: {Config}",
+                experiment.Name, config.EnvId, config.Seed, demos.Episodes.Count, trainer.SampleCount, experiment.ToYaml());
+        }
         using var recorder = new MetricsRecorder(run);
-        using var trainer = new BehaviorCloning(config, demos, recorder);
-        log.Information("Started {Experiment} (bc) on {EnvId} with seed {Seed}: {Episodes} demonstrations, {Samples} steps: {Config}",
-            experiment.Name, config.EnvId, config.Seed, demos.Episodes.Count, trainer.SampleCount, experiment.ToYaml());
-        progress.WriteLine($"{experiment.Name}: bc on {config.EnvId}, seed {config.Seed}, {demos.Episodes.Count:N0} demonstrations ({trainer.SampleCount:N0} steps), {config.Epochs} epochs -> {run.Path}");
+        metrics.Target = recorder;
+        string start = resumeCheckpoint is null ? "" : $", resumed after epoch {trainer.Epoch}";
+        progress.WriteLine($"{experiment.Name}: bc on {config.EnvId}, seed {config.Seed}, {demos.Episodes.Count:N0} demonstrations ({trainer.SampleCount:N0} steps), {config.Epochs} epochs{start} -> {run.Path}");
 
         var clock = Stopwatch.StartNew();
         var epochs = new List<BcEpochStats>();

@@ -47,7 +47,7 @@ public static class TrainingSession
             .WriteTo.File(new CompactJsonFormatter(), run.LogPath)
             .CreateLogger();
 
-        var metrics = new ForwardingSink();
+        var metrics = new ForwardingMetricsSink();
         using IVectorEnv envs = PpoEnvs.MakeVectorEnv(config, experiment.EnvOptions.Clone());
         using var trainer = new PpoTrainer(config, envs, metrics: metrics);
         if (resumeCheckpoint is not null)
@@ -143,12 +143,5 @@ public static class TrainingSession
             log.Warning(e, "Could not draw the learning curve");
             progress.Message($"Could not draw the learning curve: {e.Message}");
         }
-    }
-
-    /// <summary>Lets the trainer be built before the metrics files are opened (a resume first truncates them).</summary>
-    private sealed class ForwardingSink : IMetricsSink
-    {
-        public IMetricsSink? Target { get; set; }
-        public void Add(string name, double value, long step) => Target?.Add(name, value, step);
     }
 }

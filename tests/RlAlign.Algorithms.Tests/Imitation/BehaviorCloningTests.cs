@@ -78,6 +78,86 @@ public sealed class BehaviorCloningTests
     }
 
     [Test]
+    public void ResumingFromACheckpointGivesTheSameWeightsAsAnUninterruptedRun()
+    {
+        BcConfig config = SmallConfig with { Epochs = 4 };
+        string folder = Directory.CreateTempSubdirectory("rlalign-bc-resume-").FullName;
+        try
+        {
+            using var straight = new BehaviorCloning(config, FewDemos.Value);
+            while (!straight.IsFinished) straight.RunEpoch();
+
+            string path = Path.Combine(folder, "half.ckpt");
+            using (var firstHalf = new BehaviorCloning(config, FewDemos.Value))
+            {
+                firstHalf.RunEpoch();
+                firstHalf.RunEpoch();
+                firstHalf.SaveCheckpoint(path);
+            }
+            using var resumed = new BehaviorCloning(config, FewDemos.Value);
+            resumed.LoadCheckpoint(path);
+            Assert.That(resumed.Epoch, Is.EqualTo(2));
+            while (!resumed.IsFinished) resumed.RunEpoch();
+
+            var expected = straight.Policy.named_parameters().ToArray();
+            var actual = resumed.Policy.named_parameters().ToArray();
+            Assert.That(actual.Select(p => p.name), Is.EqualTo(expected.Select(p => p.name)));
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            for (int i = 0; i < expected.Length; i++)
+                Assert.That(actual[i].parameter.eq(expected[i].parameter).all().item<bool>(), Is.True, $"parameter {expected[i].name} differs after the resume");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public void ACheckpointOfAnotherShapeOrRunIsRefusedWithTheDifference()
+    {
+        string folder = Directory.CreateTempSubdirectory("rlalign-bc-mismatch-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "bc.ckpt");
+            using (var bc = new BehaviorCloning(SmallConfig with { Epochs = 2 }, FewDemos.Value))
+            {
+                bc.RunEpoch();
+                bc.SaveCheckpoint(path);
+            }
+            using (var wider = new BehaviorCloning(SmallConfig with { Epochs = 2, Channels = 8 }, FewDemos.Value))
+            {
+                var error = Assert.Throws<CheckpointException>(() => wider.LoadCheckpoint(path))!;
+                Assert.That(error.Message, Does.Contain("channels: checkpoint 16, this run 8"));
+                Assert.That(wider.Epoch, Is.Zero);
+            }
+            using (var otherBatches = new BehaviorCloning(SmallConfig with { Epochs = 2, BatchSize = 32 }, FewDemos.Value))
+                Assert.That(Assert.Throws<CheckpointException>(() => otherBatches.LoadCheckpoint(path))!.Message, Does.Contain("batch_size: checkpoint 16, this run 32"));
+            using (var otherDemos = new BehaviorCloning(SmallConfig with { Epochs = 2 }, new DemonstrationSet(FewDemos.Value.EnvId, FewDemos.Value.ImageWidth, FewDemos.Value.ImageHeight, FewDemos.Value.Episodes.Take(3).ToArray())))
+                Assert.That(Assert.Throws<CheckpointException>(() => otherDemos.LoadCheckpoint(path))!.Message, Does.Contain("demonstration steps"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public void SampledEvaluationIsSeededAndReportsReturns()
+    {
+        using var bc = new BehaviorCloning(SmallConfig with { Epochs = 1 }, FewDemos.Value);
+        SuccessRateResult Sampled(ulong seed)
+        {
+            using Core.IEnv env = Core.Envs.Make("BabyAI-GoToLocal-v0");
+            return BehaviorCloning.EvaluateSuccessRate(bc.Policy, env, 1, seed, greedy: false);
+        }
+        SuccessRateResult a = Sampled(5), b = Sampled(5);
+        Assert.That(b.Lengths, Is.EqualTo(a.Lengths));
+        Assert.That(b.Returns, Is.EqualTo(a.Returns));
+        Assert.That(a.Returns, Has.Count.EqualTo(1));
+        Assert.That(a.Returns[0] > 0, Is.EqualTo(a.Successes[0]), "BabyAI rewards only a success");
+    }
+
+    [Test]
     public void ConfigNamesTheBadSetting()
     {
         Assert.That(Assert.Throws<ArgumentException>(() => (SmallConfig with { Demos = "" }).Validate())!.Message, Does.Contain("demos:"));

@@ -97,6 +97,19 @@ public sealed class BabyAIBotTests
             .Select(id => new TestCaseData(id).SetName($"SolvesSeeds0To4({id})"));
 
     /// <summary>
+    /// UnlockToUnlock: the ball is behind locked door A, whose key is behind locked door B. When A is the closest
+    /// closed door, Python's exploration and "fetch the key first" push each other forever (A's key is out of sight;
+    /// by our reading of its code, not run here); the port's exploration first goes for a locked door whose key it
+    /// has seen. Seed 4 is such a level (before: 109 of seeds 0..199 solved, all failures that loop).
+    /// </summary>
+    [Test]
+    public void OpensTheDoorWhoseKeyItHasSeenFirst()
+    {
+        BotSuccess success = BotSuccess.Measure("BabyAI-UnlockToUnlock-v0", seeds: 20);
+        Assert.That(success.Failures, Is.Empty, success.ToString());
+    }
+
+    /// <summary>
     /// As Minigrid's test: on every other level the bot ends the episode by termination. It also succeeds, except on
     /// the Debug levels, whose strict verifier fails the episode as soon as a door is opened out of order — which the
     /// bot's exploration does (Minigrid's test only asks for termination).
@@ -105,15 +118,7 @@ public sealed class BabyAIBotTests
     public void EndsEveryLevelMinigridsTestCovers(string envId)
     {
         BotSuccess outcome = BotSuccess.Measure(envId, seeds: 5);
-        if (envId == "BabyAI-UnlockToUnlock-v0")
-        {
-            // Seed 4: the ball is behind the locked door whose key is behind the other locked door. When the search
-            // for a closed door finds the first door first, exploring and "fetch its key first" push each other
-            // forever (the key is out of sight). By our reading of Python's code its bot loops the same way (not run
-            // here: no Python Minigrid on this machine); the port stops with an error instead.
-            Assert.That(outcome.Failures, Has.Count.EqualTo(1).And.All.StartsWith("seed 4: The BabyAI bot replanned"), outcome.ToString());
-        }
-        else if (envId.EndsWith("Debug-v0", StringComparison.Ordinal))
+        if (envId.EndsWith("Debug-v0", StringComparison.Ordinal))
             Assert.That(outcome.Failures, Has.All.Contains("ended without reward"), outcome.ToString());
         else
             Assert.That(outcome.Failures, Is.Empty, outcome.ToString());

@@ -252,8 +252,17 @@ internal sealed class ExploreSubgoal(BabyAIBot bot) : Subgoal(bot)
         }
 
         // Unlocked doors first: exploring through a locked door that an open subgoal is after would loop forever.
-        (int X, int Y)? doorPosition = Bot.ShortestPath((_, _, cell) => cell is Door { IsLocked: false, IsOpen: false }, tryWithBlockers: true).Finish
-            ?? Bot.ShortestPath((_, _, cell) => cell is Door { IsOpen: false }, tryWithBlockers: true).Finish;
+        (int X, int Y)? doorPosition = Bot.ShortestPath((_, _, cell) => cell is Door { IsLocked: false, IsOpen: false }, tryWithBlockers: true).Finish;
+        if (doorPosition is null && Carrying is null)
+        {
+            // Not in Python: with empty hands, going to open a locked door whose key has not been seen fetches the key,
+            // finds it unseen and explores again, back to the same closest door: Python's replan never returns
+            // (UnlockToUnlock, where door A's key lies behind door B). A locked door whose key is in sight comes first.
+            var keySeen = new bool[ObjectColors.Names.Count];
+            foreach (ObjectColor color in ObjectColors.Names) keySeen[(int)color] = KeyInSight(color);
+            doorPosition = Bot.ShortestPath((_, _, cell) => cell is Door { IsOpen: false } door && keySeen[(int)door.Color], tryWithBlockers: true).Finish;
+        }
+        doorPosition ??= Bot.ShortestPath((_, _, cell) => cell is Door { IsOpen: false }, tryWithBlockers: true).Finish;
         if (doorPosition is not { } position) throw PlanBroken("nothing left to explore");
 
         var door = (Door)Bot.Env.Grid.Get(position.X, position.Y)!;
@@ -264,5 +273,15 @@ internal sealed class ExploreSubgoal(BabyAIBot bot) : Subgoal(bot)
         Bot.Push(new OpenSubgoal(Bot, openReason));
         Bot.Push(new GoNextToSubgoal(Bot, door, SubgoalReason.Open));
         return null;
+    }
+
+    /// <summary>Whether a key of <paramref name="color"/> lies on a cell the bot has seen (where <see cref="GoNextToSubgoal"/> would find it).</summary>
+    private bool KeyInSight(ObjectColor color)
+    {
+        var keyDescription = new ObjDesc(ObjectType.Key, color);
+        keyDescription.FindMatchingObjects(Bot.Env);
+        foreach ((int X, int Y) position in keyDescription.Positions)
+            if (Bot.Seen(position)) return true;
+        return false;
     }
 }

@@ -10,11 +10,15 @@ public sealed class UnlockLevel(int roomSize = 8, int numRows = 3, int numCols =
         BabyAIOptions.AtLeast(o, "room_size", 8, 3), BabyAIOptions.AtLeast(o, "num_rows", 3, 1), BabyAIOptions.AtLeast(o, "num_cols", 3, 1),
         BabyAIOptions.AgentViewSize(o));
 
+    // Indexed by colour: COLOR_NAMES without it, in COLOR_NAMES order.
+    private static readonly ObjectColor[][] ColorsOtherThan =
+        Enum.GetValues<ObjectColor>().Select(excluded => ObjectColors.Names.Where(c => c != excluded).ToArray()).ToArray();
+
     protected override void GenerateMission()
     {
         (Door door, int lockedColumn, int lockedRow) = AddLockedDoorWithKeyElsewhere();
         // Half the time the locked door is the only door of its colour.
-        if (RandomBool()) ConnectAll(ObjectColors.Names.Where(c => c != door.Color).ToArray());
+        if (RandomBool()) ConnectAll(ColorsOtherThan[(int)door.Color]);
         else ConnectAll();
         for (int i = 0; i < NumCols; i++)
             for (int j = 0; j < NumRows; j++)
