@@ -49,6 +49,9 @@ public sealed record TaskAlignmentConfig
     /// <summary>Bradley–Terry temperature of the oracle: P(a ≻ b) = σ((r_a − r_b) / T); 0 prefers the higher reward always.</summary>
     public double OracleTemperature { get; init; } = 0.1;
 
+    /// <summary>libtorch's intra-op threads (as PPO's torch_threads): 1 is fastest for models this small and on shared machines.</summary>
+    public int TorchThreads { get; init; } = 1;
+
     public SftTrainingConfig Sft { get; init; } = new();
 
     public ApoConfig Preference { get; init; } = new();
@@ -59,6 +62,7 @@ public sealed record TaskAlignmentConfig
         if (NLayer < 1 || NEmbd < 1 || NHead < 1) throw new ArgumentException($"n_layer, n_embd and n_head must be >= 1, got {NLayer}, {NEmbd}, {NHead}.");
         if (NEmbd % NHead != 0) throw new ArgumentException($"n_embd ({NEmbd}) must be a multiple of n_head ({NHead}).");
         if (Demonstrations < 1) throw new ArgumentException($"demonstrations must be >= 1, got {Demonstrations}.");
+        if (TorchThreads < 1) throw new ArgumentException($"torch_threads must be >= 1, got {TorchThreads}.");
         if (EvalPrompts < 1) throw new ArgumentException($"eval_prompts must be >= 1, got {EvalPrompts}.");
         if (!(OracleTemperature >= 0) || double.IsInfinity(OracleTemperature)) throw new ArgumentException($"oracle_temperature must be a finite number >= 0, got {OracleTemperature}.");
         Sft.Validate();
@@ -89,6 +93,7 @@ public static class TaskAlignment
         string? sftFolder = null, CancellationToken cancellationToken = default)
     {
         config.Validate();
+        torch.set_num_threads(config.TorchThreads);
         var task = (SyntheticTask)AlignmentTasks.Get(config.Task);
         ulong seed = unchecked((ulong)config.Seed);
         Gpt2Config modelConfig = TaskModels.TinyGpt2Config(task, config.NLayer, config.NEmbd, config.NHead);

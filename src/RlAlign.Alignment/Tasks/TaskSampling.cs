@@ -68,7 +68,7 @@ public static class TaskSampling
         {
             using var scope = NewDisposeScope();
             using SequenceBatch batch = Collation.Sequences([.. chunk.Select(s => new TokenizedExample(s.PromptIds, s.CompletionIds))], padTokenId, model.Device);
-            Tensor sums = SequenceLogProbs.Sum(model.Forward(batch.InputIds, batch.AttentionMask), batch.InputIds, batch.LossMask);
+            Tensor sums = SequenceLogProbs.Sum(model, batch.InputIds, batch.AttentionMask, batch.LossMask);
             logProbs.AddRange(sums.to(ScalarType.Float64).cpu().data<double>().ToArray());
         }
         return [.. logProbs];

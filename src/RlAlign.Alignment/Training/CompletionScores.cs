@@ -13,14 +13,12 @@ internal sealed record CompletionScores(Tensor Logps, Tensor Lengths, Tensor Log
 {
     public static CompletionScores Compute(Gpt2LMHeadModel model, SequenceBatch batch)
     {
-        Tensor logits = model.Forward(batch.InputIds, batch.AttentionMask);
-        Tensor perToken = SequenceLogProbs.PerToken(logits, batch.InputIds);
-        long length = batch.InputIds.shape[1];
-        Tensor mask = batch.LossMask.narrow(1, 1, length - 1).to(perToken.dtype);
-        Tensor predicting = logits.narrow(1, 0, length - 1);
+        // The output head runs only over the columns that score completion tokens (the costliest product of a small model).
+        SequenceLogProbs.Scored scored = SequenceLogProbs.Window(model, batch.InputIds, batch.AttentionMask, batch.LossMask);
+        Tensor mask = scored.Mask.to(scored.LogProbs.dtype);
         Tensor logitSums;
-        using (no_grad()) logitSums = (predicting.sum(2) * mask).sum(1);
-        return new CompletionScores((perToken * mask).sum(1), mask.sum(1), logitSums, predicting, batch.InputIds.narrow(1, 1, length - 1), mask);
+        using (no_grad()) logitSums = (scored.Logits.sum(2) * mask).sum(1);
+        return new CompletionScores((scored.LogProbs * mask).sum(1), mask.sum(1), logitSums, scored.Logits, scored.Targets, mask);
     }
 }
 

@@ -93,7 +93,7 @@ public static class AlignCommand
             Gpt2LMHeadModel model;
             try
             {
-                (model, evaluations) = TaskAlignment.Run(config, experiment.Algorithm, recorder, Progress, Path.Combine(run.Path, SftFolderName), cancellationToken);
+                (model, evaluations) = TaskAlignment.Run(config, experiment.Algorithm, new ProgressSink(recorder, clock), Progress, Path.Combine(run.Path, SftFolderName), cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -123,6 +123,7 @@ public static class AlignCommand
     private static int RunData(ResolvedAlignExperiment experiment, DataInputs inputs, RunFolder run, bool resuming, CancellationToken cancellationToken)
     {
         DatasetAlignmentConfig config = experiment.Data!;
+        TorchSharp.torch.set_num_threads(config.TorchThreads);
         Gpt2LMHeadModel model = inputs.Model;
         string checkpoints = run.CheckpointDirectory;
         string? resumeFrom = resuming ? LatestCheckpoint(checkpoints)
@@ -133,7 +134,7 @@ public static class AlignCommand
         if (config.EvalFile is not null) ReportSkipped(config.EvalFile, inputs.EvalReport!);
 
         using var recorder = new MetricsRecorder(run);
-        var logger = new ProgressSink(recorder);
+        var logger = new ProgressSink(recorder, System.Diagnostics.Stopwatch.StartNew());
         Trainer trainer = experiment.Algorithm == AlignmentAlgorithm.Sft
             ? new SftTrainer(model, inputs.Tokenizer, inputs.SftTrain!, config.Sft with { Seed = config.Seed, OutputDir = checkpoints }, inputs.SftEval, logger)
             : new DpoTrainer(model, inputs.Tokenizer, inputs.PreferenceTrain!, config.Dpo with { Seed = config.Seed, OutputDir = checkpoints }, inputs.PreferenceEval, logger);
@@ -228,18 +229,16 @@ public static class AlignCommand
         public void Dispose() => Model.Dispose();
     }
 
-    /// <summary>Writes each logging step's metrics as one progress line as well as to the run's files.</summary>
-    private sealed class ProgressSink(MetricsRecorder recorder) : Algorithms.IMetricsSink
+    /// <summary>Passes metrics to the run's files, and prints a progress line at each training loss report (SFT's or DPO's).</summary>
+    private sealed class ProgressSink(MetricsRecorder recorder, System.Diagnostics.Stopwatch clock) : Algorithms.IMetricsSink
     {
-        private long _lastPrinted = -1;
-
         public void Add(string name, double value, long step)
         {
             recorder.Add(name, value, step);
-            if (name != TrainerMetricNames.Loss || step == _lastPrinted) return;
-            _lastPrinted = step;
+            if (name is not (TrainerMetricNames.Loss or "sft/" + TrainerMetricNames.Loss)) return;
             recorder.Flush();
-            Console.WriteLine($"step {step}: loss {value.ToString("F4", CultureInfo.InvariantCulture)}");
+            string stage = name == TrainerMetricNames.Loss ? "step" : "sft step";
+            Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F0} s] {stage} {step}: loss {value.ToString("F4", CultureInfo.InvariantCulture)}");
         }
     }
 }

@@ -173,6 +173,9 @@ public sealed record DatasetAlignmentConfig
 
     public int Seed { get; init; } = 42;
 
+    /// <summary>libtorch's intra-op threads; raise it for larger models on an otherwise idle machine.</summary>
+    public int TorchThreads { get; init; } = 1;
+
     public SftTrainingConfig Sft { get; init; } = new();
 
     public DpoTrainingConfig Dpo { get; init; } = new();
@@ -181,6 +184,7 @@ public sealed record DatasetAlignmentConfig
     {
         if (string.IsNullOrWhiteSpace(Model)) throw new ArgumentException("model must name a Hugging Face GPT-2 folder (config.json, model.safetensors, tokenizer files).");
         if (string.IsNullOrWhiteSpace(TrainFile)) throw new ArgumentException("train_file must name a JSONL file.");
+        if (TorchThreads < 1) throw new ArgumentException($"torch_threads must be >= 1, got {TorchThreads}.");
         // Checkpoints go to the run folder, which the command fills in as output_dir.
         (Sft with { OutputDir = Sft.OutputDir ?? "checkpoints" }).Validate();
         (Dpo with { OutputDir = Dpo.OutputDir ?? "checkpoints" }).Validate();
