@@ -24,13 +24,22 @@ public static class AlgorithmCatalog
 
 public static class AlgosCommand
 {
+    /// <summary>What <c>rlalign align</c>'s <c>algo:</c> values do.</summary>
+    public static readonly IReadOnlyList<(string Name, string Description)> AlignAlgorithms =
+    [
+        ("sft", "Supervised fine-tuning, completion-only loss (TRL's SFTTrainer), on a built-in task's demonstrations or your {prompt, completion} / {messages} JSONL"),
+        ("dpo", "Direct preference optimisation (TRL's DPOTrainer: sigmoid, cDPO, robust, hinge, ipo, sppo_hard; frozen, precomputed or TR-DPO reference) on your pairs; on a built-in task, SFT then iterative online DPO"),
+        ("apo", "Accelerated preference optimisation (He, Yuan, Gu 2024): iterative DPO against a Nesterov-extrapolated reference, on a built-in task with its oracle"),
+    ];
+
     public static Command Create()
     {
-        var command = new Command("algos", "List the algorithms `rlalign train` can run.");
+        var command = new Command("algos", "List the algorithms `rlalign train` and `rlalign align` can run.");
         command.SetAction(_ =>
         {
-            var table = new Table().AddColumn("algo").AddColumn("description");
-            foreach ((string name, string description) in AlgorithmCatalog.All) table.AddRow(name, Markup.Escape(description));
+            var table = new Table().AddColumn("command").AddColumn("algo").AddColumn("description");
+            foreach ((string name, string description) in AlgorithmCatalog.All) table.AddRow("train", name, Markup.Escape(description));
+            foreach ((string name, string description) in AlignAlgorithms) table.AddRow("align", name, Markup.Escape(description));
             AnsiConsole.Write(table);
             return 0;
         });
