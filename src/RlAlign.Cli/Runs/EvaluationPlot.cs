@@ -31,8 +31,6 @@ public static class EvaluationPlot
         plot.Title(title);
         plot.XLabel("round (0 = after SFT)");
         plot.YLabel("rate / reward");
-        string temporary = path + ".tmp.png";
-        plot.SavePng(temporary, 900, 540);
-        File.Move(temporary, path, overwrite: true);
+        LearningCurve.SaveAtomically(plot, path);
     }
 }

@@ -25,6 +25,12 @@ public static class LearningCurve
         plot.Title(title);
         plot.XLabel("environment steps");
         plot.YLabel("episodic return");
+        SaveAtomically(plot, path);
+    }
+
+    /// <summary>Writes <paramref name="plot"/> as a 900 × 540 PNG through a temporary file, so a reader never sees half an image.</summary>
+    internal static void SaveAtomically(Plot plot, string path)
+    {
         string temporary = path + ".tmp.png";
         plot.SavePng(temporary, 900, 540);
         File.Move(temporary, path, overwrite: true);
