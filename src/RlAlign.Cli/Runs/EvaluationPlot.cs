@@ -30,6 +30,7 @@ public static class EvaluationPlot
         plot.ShowLegend(ScottPlot.Alignment.LowerRight);
         plot.Title(title);
         plot.XLabel("round (0 = after SFT)");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         plot.YLabel("rate / reward");
         LearningCurve.SaveAtomically(plot, path);
     }
