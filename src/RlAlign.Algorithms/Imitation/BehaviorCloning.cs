@@ -109,7 +109,10 @@ public sealed class BehaviorCloning : IDisposable
         return EvaluateSuccessRate(Policy, env, episodes, firstSeed, cancellationToken);
     }
 
-    /// <summary>Runs <paramref name="policy"/> greedily on <paramref name="env"/>, each episode reset with its own seed.</summary>
+    /// <summary>
+    /// Runs <paramref name="policy"/> greedily on <paramref name="env"/>, each episode reset with its own seed (a
+    /// policy with memory starts each episode with a zero memory).
+    /// </summary>
     public static SuccessRateResult EvaluateSuccessRate(BabyAIPolicy policy, IEnv env, int episodes, ulong firstSeed, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(episodes);
@@ -119,9 +122,12 @@ public sealed class BehaviorCloning : IDisposable
         var successes = new List<bool>(episodes);
         var lengths = new List<int>(episodes);
         using Tensor input = zeros([1, policy.ObservationSize], device: policy.Device);
+        using Tensor memory = zeros([1, policy.MemorySize], device: policy.Device);
+        using Tensor episodeStart = zeros([1], device: policy.Device);
         for (int episode = 0; episode < episodes; episode++)
         {
             env.Reset(observation, firstSeed + (ulong)episode);
+            episodeStart.fill_(1);
             StepResult result;
             int length = 0;
             do
@@ -131,7 +137,10 @@ public sealed class BehaviorCloning : IDisposable
                 using (no_grad())
                 {
                     HostCopy.FromHost(observation, input);
-                    action[0] = policy.forward(input).Logits.argmax(1).to(ScalarType.Float32).cpu().item<float>();
+                    (PolicyOutput output, Tensor next) = policy.UnrollLogits(input, memory, episodeStart);
+                    action[0] = output.Logits.argmax(1).to(ScalarType.Float32).cpu().item<float>();
+                    memory.copy_(next);
+                    episodeStart.zero_();
                 }
                 result = env.Step(action, observation);
                 length++;

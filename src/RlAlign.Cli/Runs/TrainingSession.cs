@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using RlAlign.Algorithms;
+using RlAlign.Algorithms.Imitation;
+using RlAlign.Policies.Language;
 using RlAlign.Cli.Experiments;
 using RlAlign.Core.Vector;
 using Serilog;
@@ -19,7 +21,8 @@ public sealed record TrainingOutcome(
     TimeSpan Elapsed,
     IReadOnlyList<(long Step, double Return)> Episodes,
     EvaluationResult? FinalEvaluation,
-    string? Problem)
+    string? Problem,
+    SuccessRateResult? SuccessRate = null)
 {
     /// <summary>Environment steps per second over this session (collection and updates together).</summary>
     public double StepsPerSecond => Elapsed.TotalSeconds > 0 ? StepsThisSession / Elapsed.TotalSeconds : 0;
@@ -41,7 +44,8 @@ public static class TrainingSession
 {
     public static TrainingOutcome Run(ResolvedExperiment experiment, RunFolder run, string? resumeCheckpoint, ITrainingProgress progress, CancellationToken cancellationToken)
     {
-        PpoConfig config = experiment.Ppo;
+        // A resumed run's weights come from its checkpoint, so a behaviour-cloning init_from is not read again.
+        PpoConfig config = resumeCheckpoint is null ? experiment.Ppo : experiment.Ppo with { InitFrom = null };
         using Serilog.Core.Logger log = new LoggerConfiguration()
             .Enrich.WithProperty("Run", run.Name)
             .WriteTo.File(new CompactJsonFormatter(), run.LogPath)
@@ -101,6 +105,7 @@ public static class TrainingSession
         recorder.Flush();
 
         EvaluationResult? evaluation = null;
+        SuccessRateResult? successRate = null;
         switch (end)
         {
             case TrainingEnd.Interrupted:
@@ -115,11 +120,27 @@ public static class TrainingSession
                     progress.Message($"Evaluating {experiment.Run.FinalEvalEpisodes} episodes with deterministic actions...");
                     evaluation = Evaluator.Evaluate(trainer, experiment.Run.FinalEvalEpisodes, deterministic: true, seed: (ulong)config.Seed + 10_000, cancellationToken, experiment.EnvOptions.Clone());
                     log.Information("Final evaluation: mean return {Mean} ± {Std} over {Episodes} episodes", evaluation.MeanReturn, evaluation.StdReturn, evaluation.Returns.Count);
+                    if (trainer.Policy is BabyAIPolicy babyAI)
+                        successRate = EvaluateSuccessRate(babyAI, config, experiment, recorder, trainer.GlobalStep, progress, log, cancellationToken);
                 }
                 break;
         }
         SavePlot(run, recorder.Episodes, $"{config.EnvId} · {experiment.Name} · seed {config.Seed}", log, progress);
-        return new TrainingOutcome(end, run, trainer.GlobalStep, trainer.GlobalStep - startStep, clock.Elapsed, recorder.Episodes.ToArray(), evaluation, problem);
+        return new TrainingOutcome(end, run, trainer.GlobalStep, trainer.GlobalStep - startStep, clock.Elapsed, recorder.Episodes.ToArray(), evaluation, problem, successRate);
+    }
+
+    // BabyAI's measure, on the same seeds as a bc run's final evaluation (eval_seed + i), so cloned and fine-tuned policies compare level for level.
+    private static SuccessRateResult EvaluateSuccessRate(BabyAIPolicy policy, PpoConfig config, ResolvedExperiment experiment, MetricsRecorder recorder,
+        long globalStep, ITrainingProgress progress, ILogger log, CancellationToken cancellationToken)
+    {
+        int episodes = experiment.Run.FinalEvalEpisodes;
+        progress.Message($"Evaluating the success rate on {episodes} seeds from {config.EvalSeed} (greedy actions)...");
+        using Core.IEnv env = Core.Envs.Make(config.EnvId, experiment.EnvOptions.Clone());
+        SuccessRateResult result = BehaviorCloning.EvaluateSuccessRate(policy, env, episodes, unchecked((ulong)config.EvalSeed), cancellationToken);
+        recorder.Add(BehaviorCloning.SuccessRateMetric, result.SuccessRate, globalStep);
+        recorder.Flush();
+        log.Information("Final evaluation: success rate {SuccessRate} over {Episodes} episodes, mean length {Length}", result.SuccessRate, result.Successes.Count, result.MeanLength);
+        return result;
     }
 
     private static void AtomicWriteConfig(ResolvedExperiment experiment, RunFolder run)
