@@ -129,6 +129,8 @@ public sealed class PpoTrainer : IDisposable
         PpoConfig config;
         using (BinaryReader reader = CheckpointFile.Open(path, AlgorithmName))
             config = ReadConfig(reader, path);
+        // The checkpoint holds the weights, so a behaviour-cloning init_from (perhaps moved or deleted since) is not read.
+        config = config with { InitFrom = null };
         if (adjust is not null) config = adjust(config);
         var trainer = new PpoTrainer(config, metrics: metrics);
         try

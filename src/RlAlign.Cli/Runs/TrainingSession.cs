@@ -22,7 +22,8 @@ public sealed record TrainingOutcome(
     IReadOnlyList<(long Step, double Return)> Episodes,
     EvaluationResult? FinalEvaluation,
     string? Problem,
-    SuccessRateResult? SuccessRate = null)
+    SuccessRateResult? SuccessRate = null,
+    SuccessRateResult? InitialSuccessRate = null)
 {
     /// <summary>Environment steps per second over this session (collection and updates together).</summary>
     public double StepsPerSecond => Elapsed.TotalSeconds > 0 ? StepsThisSession / Elapsed.TotalSeconds : 0;
@@ -70,6 +71,11 @@ public static class TrainingSession
         using var recorder = new MetricsRecorder(run);
         metrics.Target = recorder;
         progress.Started(experiment, run, trainer.GlobalStep, (long)trainer.NumIterations * config.BatchSize);
+
+        // A fine-tuning run measures the cloned policy it starts from on the same seeds as its final evaluation.
+        SuccessRateResult? initialSuccessRate = null;
+        if (resumeCheckpoint is null && config.InitFrom is not null && experiment.Run.FinalEvalEpisodes > 0 && trainer.Policy is BabyAIPolicy initial)
+            initialSuccessRate = EvaluateSuccessRate(initial, config, experiment, recorder, trainer.GlobalStep, progress, log, cancellationToken);
 
         long startStep = trainer.GlobalStep;
         var clock = Stopwatch.StartNew();
@@ -126,7 +132,7 @@ public static class TrainingSession
                 break;
         }
         SavePlot(run, recorder.Episodes, $"{config.EnvId} · {experiment.Name} · seed {config.Seed}", log, progress);
-        return new TrainingOutcome(end, run, trainer.GlobalStep, trainer.GlobalStep - startStep, clock.Elapsed, recorder.Episodes.ToArray(), evaluation, problem, successRate);
+        return new TrainingOutcome(end, run, trainer.GlobalStep, trainer.GlobalStep - startStep, clock.Elapsed, recorder.Episodes.ToArray(), evaluation, problem, successRate, initialSuccessRate);
     }
 
     // BabyAI's measure, on the same seeds as a bc run's final evaluation (eval_seed + i), so cloned and fine-tuned policies compare level for level.
