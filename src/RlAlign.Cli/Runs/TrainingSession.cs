@@ -121,13 +121,16 @@ public static class TrainingSession
             case TrainingEnd.Completed:
                 SaveCheckpoint(trainer, run.LatestCheckpointPath, log);
                 SaveCheckpoint(trainer, run.FinalCheckpointPath, log);
-                if (experiment.Run.FinalEvalEpisodes > 0)
+                // A BabyAI policy is measured as BabyAI does, by its success rate on fixed seeds (the same as a bc run's).
+                if (experiment.Run.FinalEvalEpisodes > 0 && trainer.Policy is BabyAIPolicy babyAI)
+                {
+                    successRate = EvaluateSuccessRate(babyAI, config, experiment, recorder, trainer.GlobalStep, progress, log, cancellationToken);
+                }
+                else if (experiment.Run.FinalEvalEpisodes > 0)
                 {
                     progress.Message($"Evaluating {experiment.Run.FinalEvalEpisodes} episodes with deterministic actions...");
                     evaluation = Evaluator.Evaluate(trainer, experiment.Run.FinalEvalEpisodes, deterministic: true, seed: (ulong)config.Seed + 10_000, cancellationToken, experiment.EnvOptions.Clone());
                     log.Information("Final evaluation: mean return {Mean} ± {Std} over {Episodes} episodes", evaluation.MeanReturn, evaluation.StdReturn, evaluation.Returns.Count);
-                    if (trainer.Policy is BabyAIPolicy babyAI)
-                        successRate = EvaluateSuccessRate(babyAI, config, experiment, recorder, trainer.GlobalStep, progress, log, cancellationToken);
                 }
                 break;
         }
