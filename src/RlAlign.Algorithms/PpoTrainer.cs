@@ -46,6 +46,7 @@ public sealed class PpoTrainer : IDisposable
     private readonly Tensor? _rolloutStartMemory;
     private readonly Tensor? _episodeStarts;
     private readonly Tensor? _rolloutStarts;
+    private readonly float[] _noEpisodeStarts;
     private long _spsStartStep;
     private long _spsStartTimestamp;
     private bool _disposed;
@@ -101,6 +102,7 @@ public sealed class PpoTrainer : IDisposable
             _nextDones = new float[config.NumEnvs];
             _nextValues = new float[config.NumEnvs];
             _hostActions = new float[config.NumEnvs * Envs.ActionSize];
+            _noEpisodeStarts = new float[config.NumEnvs];
             if (Policy.MemorySize > 0)
             {
                 if (config.NumEnvs % config.NumMinibatches != 0)
@@ -283,7 +285,7 @@ public sealed class PpoTrainer : IDisposable
         {
             HostCopy.FromHost(Envs.FinalObservations, _observationBatch);
             // A final observation continues its episode: the memory is not reset for it.
-            HostCopy.ToHost(CurrentValues(_observationBatch, new float[numEnvs]), _nextValues);
+            HostCopy.ToHost(CurrentValues(_observationBatch, _noEpisodeStarts), _nextValues);
         }
         for (int e = 0; e < numEnvs; e++)
             if (Envs.Truncations[e] && !Envs.Terminations[e])
@@ -318,10 +320,14 @@ public sealed class PpoTrainer : IDisposable
         Tensor advantages = _buffer.AdvantagesTensor;
         Tensor returns = _buffer.ReturnsTensor;
 
-        if (_memory is not null) HostCopy.FromHost(_buffer.Dones, _rolloutStarts!);
         int numEnvs = Config.NumEnvs, envsPerMinibatch = numEnvs / Config.NumMinibatches;
-        // Row t * num_envs + e of the flat batch is step t of env e (ppo_atari_lstm.py's flatinds).
-        Tensor flatIndices = arange(batchSize, dtype: ScalarType.Int64, device: Device).view(Config.NumSteps, numEnvs);
+        Tensor? flatIndices = null;
+        if (_memory is not null)
+        {
+            HostCopy.FromHost(_buffer.Dones, _rolloutStarts!);
+            // Row t * num_envs + e of the flat batch is step t of env e (ppo_atari_lstm.py's flatinds).
+            flatIndices = arange(batchSize, dtype: ScalarType.Int64, device: Device).view(Config.NumSteps, numEnvs);
+        }
 
         MinibatchStats last = default;
         double clipFractionSum = 0;
@@ -344,7 +350,7 @@ public sealed class PpoTrainer : IDisposable
                 else
                 {
                     Tensor minibatchEnvs = order.narrow(0, index * envsPerMinibatch, envsPerMinibatch);
-                    indices = flatIndices.index_select(1, minibatchEnvs).reshape(-1);
+                    indices = flatIndices!.index_select(1, minibatchEnvs).reshape(-1);
                     RecurrentOutput sequence = Policy.Unroll(observations.index_select(0, indices),
                         _rolloutStartMemory!.index_select(0, minibatchEnvs), _rolloutStarts!.index_select(1, minibatchEnvs).reshape(-1));
                     Tensor minibatchActions = actions.index_select(0, indices);
