@@ -37,29 +37,44 @@ public static class PpoPolicies
     /// </summary>
     public static void InitializeFromBehaviorCloning(BabyAIPolicy policy, string path, string envId)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"init_from: the behaviour-cloning checkpoint '{path}' does not exist (train one with an `algo: bc` experiment; it is the run's checkpoints/final.ckpt).", path);
-        BabyAIPolicy cloned;
-        string clonedEnv;
-        try
-        {
-            (cloned, clonedEnv, _) = BehaviorCloning.LoadPolicy(path);
-        }
-        catch (CheckpointException e)
-        {
-            throw new CheckpointException(path, $"cannot start the policy (init_from needs a behaviour-cloning checkpoint of a BabyAI policy): {e.Message}", e);
-        }
+        CheckInitFrom(path, envId, policy.Options);
+        (BabyAIPolicy cloned, _, _) = BehaviorCloning.LoadPolicy(path);
         using (cloned)
         {
-            if (clonedEnv != envId)
-                throw new CheckpointException(path, $"holds a policy cloned on '{clonedEnv}', but this run trains on '{envId}' (init_from needs the same env).");
-            string differences = OptionDifferences(cloned.Options, policy.Options);
-            if (differences.Length > 0)
-                throw new CheckpointException(path, $"holds a BabyAI policy that differs from this run's ({differences}); set these to match the checkpoint.");
             if (cloned.ObservationSize != policy.ObservationSize || cloned.ActionCount != policy.ActionCount)
                 throw new CheckpointException(path, $"holds a policy for {cloned.ObservationSize} observation values and {cloned.ActionCount} actions; this env has {policy.ObservationSize} and {policy.ActionCount}.");
             policy.CopyTrunkAndActorFrom(cloned);
         }
+    }
+
+    /// <summary>
+    /// Checks, from its header alone, that <see cref="PpoConfig.InitFrom"/> (if set) is a behaviour-cloning checkpoint
+    /// of this env and network, so that a bad path is reported before a run starts.
+    /// </summary>
+    public static void CheckInitFrom(PpoConfig config)
+    {
+        if (config.InitFrom is { } path) CheckInitFrom(path, config.EnvId, config.BabyAIOptions);
+    }
+
+    private static void CheckInitFrom(string path, string envId, BabyAIPolicyOptions options)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"init_from: the behaviour-cloning checkpoint '{path}' does not exist (train one with an `algo: bc` experiment; it is the run's checkpoints/final.ckpt).", path);
+        string clonedEnv;
+        BabyAIPolicyOptions clonedOptions;
+        try
+        {
+            (clonedEnv, _, clonedOptions) = BehaviorCloning.ReadPolicyHeader(path);
+        }
+        catch (Exception e) when (e is CheckpointException or EndOfStreamException or InvalidDataException)
+        {
+            throw new CheckpointException(path, $"cannot start the policy (init_from needs a behaviour-cloning checkpoint of a BabyAI policy): {e.Message}", e);
+        }
+        if (clonedEnv != envId)
+            throw new CheckpointException(path, $"holds a policy cloned on '{clonedEnv}', but this run trains on '{envId}' (init_from needs the same env).");
+        string differences = OptionDifferences(clonedOptions, options);
+        if (differences.Length > 0)
+            throw new CheckpointException(path, $"holds a BabyAI policy that differs from this run's ({differences}); set these to match the checkpoint.");
     }
 
     private static string OptionDifferences(BabyAIPolicyOptions saved, BabyAIPolicyOptions current)

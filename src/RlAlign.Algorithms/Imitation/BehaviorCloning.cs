@@ -162,13 +162,18 @@ public sealed class BehaviorCloning : IDisposable
             ModuleState.Write(writer, Policy);
         });
 
+    /// <summary>The env id, epoch and policy options of a checkpoint saved by <see cref="SaveCheckpoint"/>, without its parameters.</summary>
+    public static (string EnvId, int Epoch, BabyAIPolicyOptions Options) ReadPolicyHeader(string path)
+    {
+        using BinaryReader reader = CheckpointFile.Open(path, AlgorithmName);
+        return ReadHeader(reader);
+    }
+
     /// <summary>Restores a policy saved by <see cref="SaveCheckpoint"/>, for the env it was trained on.</summary>
     public static (BabyAIPolicy Policy, string EnvId, int Epoch) LoadPolicy(string path)
     {
         using BinaryReader reader = CheckpointFile.Open(path, AlgorithmName);
-        string envId = reader.ReadString();
-        int epoch = reader.ReadInt32();
-        BabyAIPolicyOptions options = ReadPolicyOptions(reader);
+        (string envId, int epoch, BabyAIPolicyOptions options) = ReadHeader(reader);
         using IEnv probe = Core.Envs.Make(envId);
         var policy = new BabyAIPolicy(probe.ObservationSpace, probe.ActionSpace, options);
         try
@@ -182,6 +187,9 @@ public sealed class BehaviorCloning : IDisposable
         }
         return (policy, envId, epoch);
     }
+
+    private static (string EnvId, int Epoch, BabyAIPolicyOptions Options) ReadHeader(BinaryReader reader)
+        => (reader.ReadString(), reader.ReadInt32(), ReadPolicyOptions(reader));
 
     private static void WritePolicyOptions(BinaryWriter writer, BabyAIPolicyOptions options)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using RlAlign.Algorithms;
 using RlAlign.Algorithms.Imitation;
 using RlAlign.Cli.Experiments;
 using RlAlign.Cli.Runs;
@@ -54,6 +55,7 @@ public static class TrainCommand
                     return RunBehaviorCloning(ResolvedBcExperiment.Resolve(experiment), parseResult.GetValue(runsDirectory)!);
             }
             ResolvedExperiment resolved = ResolvedExperiment.Resolve(experiment);
+            if (checkpoint is null) PpoPolicies.CheckInitFrom(resolved.Ppo); // before the run folder exists, so a bad path leaves none behind
             run ??= RunFolder.Create(parseResult.GetValue(runsDirectory)!, resolved.Ppo.EnvId, resolved.Name, resolved.Ppo.Seed, DateTime.Now);
 
             using var interrupt = new InterruptSignal();
