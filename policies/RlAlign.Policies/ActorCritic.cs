@@ -23,7 +23,7 @@ public readonly record struct PolicyStep(Tensor Action, Tensor LogProb, Tensor V
 /// with <see cref="ObservationEncoder.MinigridCnn"/> a convolutional trunk shared by both MLPs reads the image.
 /// Parameter names follow CleanRL (<c>critic.0.weight</c>, <c>actor.4.bias</c> or <c>actor_mean.*</c>, <c>actor_logstd</c>).
 /// </summary>
-public sealed class ActorCritic : nn.Module
+public sealed class ActorCritic : PpoPolicy
 {
     private enum Head { Categorical, MultiCategorical, Gaussian }
 
@@ -98,27 +98,19 @@ public sealed class ActorCritic : nn.Module
     public Space ActionSpace { get; }
     public ActorCriticOptions Options { get; }
 
-    /// <summary>Floats per observation row (the observation space's flat size).</summary>
-    public int ObservationSize { get; }
+    public override int ObservationSize { get; }
 
-    /// <summary>Floats per action row (the action space's flat size).</summary>
-    public int ActionSize { get; }
+    public override int ActionSize { get; }
 
     public bool IsContinuous => _head == Head.Gaussian;
 
-    public Device Device => _critic.parameters().First().device;
+    public override Device Device => _critic.parameters().First().device;
 
-    /// <summary>V(s), shape [batch].</summary>
-    public Tensor GetValue(Tensor observations) => _critic.forward(Encode(observations)).squeeze(-1);
+    public override Tensor GetValue(Tensor observations) => _critic.forward(Encode(observations)).squeeze(-1);
 
-    /// <summary>The policy's action distribution at <paramref name="observations"/>.</summary>
-    public ActionDistribution GetDistribution(Tensor observations) => Distribution(Encode(observations));
+    public override ActionDistribution GetDistribution(Tensor observations) => Distribution(Encode(observations));
 
-    /// <summary>
-    /// CleanRL's <c>get_action_and_value</c>: samples an action (with <paramref name="generator"/>) unless
-    /// one is given, and returns it with its log-probability, the entropy and V(s).
-    /// </summary>
-    public ActionAndValue GetActionAndValue(Tensor observations, Tensor? action = null, Generator? generator = null)
+    public override ActionAndValue GetActionAndValue(Tensor observations, Tensor? action = null, Generator? generator = null)
     {
         Tensor input = Encode(observations);
         ActionDistribution distribution = Distribution(input);
@@ -126,8 +118,7 @@ public sealed class ActorCritic : nn.Module
         return new ActionAndValue(action, distribution.LogProb(action), distribution.Entropy(), _critic.forward(input).squeeze(-1));
     }
 
-    /// <summary>The rollout call: like <see cref="GetActionAndValue"/> without the entropy, which collection does not need.</summary>
-    public PolicyStep Act(Tensor observations, Generator? generator = null)
+    public override PolicyStep Act(Tensor observations, Generator? generator = null)
     {
         Tensor input = Encode(observations);
         ActionDistribution distribution = Distribution(input);
@@ -135,8 +126,7 @@ public sealed class ActorCritic : nn.Module
         return new PolicyStep(action, logProb, _critic.forward(input).squeeze(-1));
     }
 
-    /// <summary>The greedy action for evaluation: the most likely category, or the Gaussian mean.</summary>
-    public Tensor DeterministicAction(Tensor observations) => Distribution(Encode(observations)).Mode();
+    public override Tensor DeterministicAction(Tensor observations) => Distribution(Encode(observations)).Mode();
 
     private ActionDistribution Distribution(Tensor input)
     {

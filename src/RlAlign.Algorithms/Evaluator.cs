@@ -52,7 +52,7 @@ public static class Evaluator
     /// Runs <paramref name="policy"/> on <paramref name="env"/> for <paramref name="episodes"/> episodes. The env is
     /// reset with <paramref name="seed"/> once, then continues its own random stream (Gymnasium's convention).
     /// </summary>
-    public static EvaluationResult Evaluate(ActorCritic policy, IEnv env, int episodes, bool deterministic = true, ulong seed = 0, CancellationToken cancellationToken = default)
+    public static EvaluationResult Evaluate(PpoPolicy policy, IEnv env, int episodes, bool deterministic = true, ulong seed = 0, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(episodes);
         if (env.ObservationSpace.FlatSize != policy.ObservationSize || env.ActionSpace.FlatSize != policy.ActionSize)
@@ -65,6 +65,7 @@ public static class Evaluator
         for (int episode = 0; episode < episodes; episode++)
         {
             env.Reset(observation, episode == 0 ? seed : null);
+            actor.StartEpisode();
             double episodeReturn = 0;
             int length = 0;
             StepResult result;

@@ -7,7 +7,6 @@ namespace RlAlign.Algorithms;
 /// A torch generator's state in a checkpoint: device type, length, bytes. A state only fits a generator of the
 /// same kind (CPU and CUDA states differ), so one saved on another device is skipped: the run continues, not bit for bit.
 /// </summary>
-/// <remarks>PpoTrainer keeps a private copy of these two methods (written before this class); it can call these instead.</remarks>
 public static class GeneratorState
 {
     public static void Write(BinaryWriter writer, Generator generator)

@@ -1,7 +1,18 @@
 using RlAlign.Core.Vector;
 using RlAlign.Policies;
+using RlAlign.Policies.Language;
 
 namespace RlAlign.Algorithms;
+
+/// <summary>The network PPO trains.</summary>
+public enum PolicyArchitecture
+{
+    /// <summary>CleanRL's actor-critic (<see cref="Policies.ActorCritic"/>), shaped by hidden_sizes, activation and encoder.</summary>
+    ActorCritic,
+
+    /// <summary>BabyAI's FiLM language-conditioned actor-critic (<see cref="BabyAIPolicy"/>), shaped by mission_encoder, word_size, channels, film_layers and memory.</summary>
+    BabyAI,
+}
 
 /// <summary>
 /// PPO settings: CleanRL's ppo.py arguments under the same names (PascalCase here, snake_case in
@@ -52,6 +63,40 @@ public sealed record PpoConfig
     /// <summary>How the network reads observations: <c>flat</c> rows (CleanRL's MLP), or <c>mini_grid_cnn</c> over a MiniGrid image.</summary>
     public ObservationEncoder Encoder { get; init; } = ObservationEncoder.Flat;
 
+    /// <summary><c>actor_critic</c> (CleanRL's network, the default) or <c>baby_ai</c> (the FiLM policy for BabyAI's language missions).</summary>
+    public PolicyArchitecture Policy { get; init; } = PolicyArchitecture.ActorCritic;
+
+    /// <summary>BabyAI policy: <c>gru</c> or <c>bag_of_words</c> over the mission's words.</summary>
+    public MissionEncoder MissionEncoder { get; init; } = MissionEncoder.Gru;
+
+    /// <summary>BabyAI policy: width of the word embeddings and the mission vector.</summary>
+    public int WordSize { get; init; } = 128;
+
+    /// <summary>BabyAI policy: channels of every convolution (the embedding's width).</summary>
+    public int Channels { get; init; } = 128;
+
+    /// <summary>BabyAI policy: FiLM-conditioned residual blocks.</summary>
+    public int FilmLayers { get; init; } = 2;
+
+    /// <summary>
+    /// BabyAI policy: <c>none</c>, <c>gru</c> or <c>lstm</c> memory over the image embedding. With memory, the rollout
+    /// carries the state (zeroed where an episode starts) and minibatches are whole env sequences (ppo_atari_lstm.py),
+    /// so num_minibatches must divide num_envs.
+    /// </summary>
+    public PolicyMemory Memory { get; init; } = PolicyMemory.None;
+
+    /// <summary>
+    /// BabyAI policy: a behaviour-cloning checkpoint (<c>algo: bc</c>) to start the mission encoder, image trunk and actor
+    /// from; the critic starts fresh. Its env and policy settings must match this run's. Null starts from scratch.
+    /// </summary>
+    public string? InitFrom { get; init; }
+
+    /// <summary>
+    /// BabyAI policy: seed of the first success-rate evaluation episode after training (episode i uses this + i), the
+    /// same default as bc's eval_seed so that a cloned policy and its fine-tuned successor are measured on the same levels.
+    /// </summary>
+    public long EvalSeed { get; init; } = 1_000_000;
+
     /// <summary><c>cpu</c>, <c>cuda</c> (or <c>cuda:N</c>), or <c>auto</c> (CUDA when available).</summary>
     public string Device { get; init; } = "cpu";
 
@@ -77,6 +122,15 @@ public sealed record PpoConfig
 
     /// <summary>The network these settings describe.</summary>
     public ActorCriticOptions PolicyOptions => new() { HiddenSizes = HiddenSizes, Activation = Activation, Encoder = Encoder };
+
+    /// <summary>The BabyAI network these settings describe (with <see cref="PolicyArchitecture.BabyAI"/>).</summary>
+    public BabyAIPolicyOptions BabyAIOptions => new()
+    {
+        MissionEncoder = MissionEncoder, WordSize = WordSize, Channels = Channels, FilmLayers = FilmLayers, Memory = Memory,
+    };
+
+    /// <summary>True when the policy has a recurrent memory, so rollouts carry it and minibatches are whole env sequences.</summary>
+    public bool IsRecurrent => Policy == PolicyArchitecture.BabyAI && Memory != PolicyMemory.None;
 
     /// <summary><c>num_envs * num_steps</c>: samples per iteration.</summary>
     public int BatchSize => NumEnvs * NumSteps;
@@ -139,6 +193,21 @@ public sealed record PpoConfig
             $"hidden_sizes must list at least one layer width > 0, got [{string.Join(", ", HiddenSizes ?? [])}].");
         Check(Enum.IsDefined(Activation), $"activation must be tanh or relu, got {Activation}.");
         Check(Enum.IsDefined(Encoder), $"encoder must be flat or mini_grid_cnn, got {Encoder}.");
+        Check(Enum.IsDefined(Policy), $"policy must be actor_critic or baby_ai, got {Policy}.");
+        if (Policy == PolicyArchitecture.BabyAI)
+        {
+            try
+            {
+                BabyAIOptions.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add(e.Message);
+            }
+            Check(!IsRecurrent || NumMinibatches <= 0 || NumEnvs % NumMinibatches == 0,
+                $"with memory: {Memory.ToString().ToLowerInvariant()}, minibatches are whole env sequences, so num_minibatches ({NumMinibatches}) must divide num_envs ({NumEnvs}).");
+        }
+        Check(InitFrom is null || Policy == PolicyArchitecture.BabyAI, "init_from (a behaviour-cloning checkpoint) needs policy: baby_ai.");
         Check(IsValidDevice(Device), $"device must be cpu, cuda, cuda:N or auto, got '{Device}'.");
         Check(TorchThreads > 0, $"torch_threads must be > 0, got {TorchThreads}.");
         Check(Enum.IsDefined(VectorMode), $"vector_mode must be sync or threaded, got {VectorMode}.");

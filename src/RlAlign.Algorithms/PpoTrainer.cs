@@ -13,6 +13,9 @@ namespace RlAlign.Algorithms;
 /// <summary>
 /// PPO-clip as CleanRL's ppo.py / ppo_continuous_action.py (spec §1), one iteration at a time:
 /// collect <c>num_steps</c> per env → GAE → <c>update_epochs</c> passes of shuffled minibatch updates.
+/// A policy with memory (<see cref="PpoPolicy.MemorySize"/> &gt; 0) is trained as ppo_atari_lstm.py does: the
+/// rollout carries each env's memory (zeroed where an episode starts) and keeps the memory it started from;
+/// minibatches are whole env sequences, re-run from that stored memory with the same resets.
 /// Everything it does is seeded from <see cref="PpoConfig.Seed"/> (explicit generators for weights,
 /// action sampling and minibatch shuffling), and <see cref="SaveCheckpoint"/> captures all of it, so a
 /// resumed run continues bit for bit (on the CPU) as if it had never stopped.
@@ -38,6 +41,12 @@ public sealed class PpoTrainer : IDisposable
     private readonly float[] _nextDones;
     private readonly float[] _nextValues;
     private readonly float[] _hostActions;
+    // Recurrent policies only (null otherwise): each env's memory now, at the rollout's start, and the episode-start flags on the device.
+    private readonly Tensor? _memory;
+    private readonly Tensor? _rolloutStartMemory;
+    private readonly Tensor? _episodeStarts;
+    private readonly Tensor? _rolloutStarts;
+    private readonly float[] _noEpisodeStarts;
     private long _spsStartStep;
     private long _spsStartTimestamp;
     private bool _disposed;
@@ -45,12 +54,13 @@ public sealed class PpoTrainer : IDisposable
     /// <param name="config">Validated here; <see cref="PpoConfig.Seed"/> seeds the envs, the initial weights, action sampling and shuffling.</param>
     /// <param name="envs">The vector env to train on; null builds <see cref="PpoEnvs.MakeVectorEnv"/>. The trainer disposes only envs it built.</param>
     /// <param name="policy">
-    /// The network to train; null builds CleanRL's actor-critic for the env's spaces (initial weights from the seed).
+    /// The network to train; null builds the config's (<see cref="PpoPolicies.Create"/>: CleanRL's actor-critic by
+    /// default) for the env's spaces, initial weights from the seed.
     /// A given policy is moved to the device and its parameters are repacked into the optimizer's flat buffer
     /// (values unchanged; see <see cref="FlatAdam"/>). The trainer disposes only a policy it built.
     /// </param>
     /// <param name="metrics">Receives CleanRL's metrics (<see cref="MetricNames"/>).</param>
-    public PpoTrainer(PpoConfig config, IVectorEnv? envs = null, ActorCritic? policy = null, IMetricsSink? metrics = null)
+    public PpoTrainer(PpoConfig config, IVectorEnv? envs = null, PpoPolicy? policy = null, IMetricsSink? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -71,8 +81,7 @@ public sealed class PpoTrainer : IDisposable
             {
                 // Separate generators per purpose, so that e.g. changing the network does not shift the action samples' stream.
                 using var initGenerator = new Generator(seed);
-                policy = ActorCritic.Create(Envs.SingleObservationSpace, Envs.SingleActionSpace,
-                    config.PolicyOptions, initGenerator);
+                policy = PpoPolicies.Create(config, Envs.SingleObservationSpace, Envs.SingleActionSpace, initGenerator);
             }
             else if (policy.ObservationSize != Envs.ObservationSize || policy.ActionSize != Envs.ActionSize)
             {
@@ -93,6 +102,16 @@ public sealed class PpoTrainer : IDisposable
             _nextDones = new float[config.NumEnvs];
             _nextValues = new float[config.NumEnvs];
             _hostActions = new float[config.NumEnvs * Envs.ActionSize];
+            _noEpisodeStarts = new float[config.NumEnvs];
+            if (Policy.MemorySize > 0)
+            {
+                if (config.NumEnvs % config.NumMinibatches != 0)
+                    throw new ArgumentException($"The policy has a memory, so minibatches are whole env sequences: num_minibatches ({config.NumMinibatches}) must divide num_envs ({config.NumEnvs}).", nameof(config));
+                _memory = zeros([config.NumEnvs, Policy.MemorySize], device: Device).DetachFromDisposeScope();
+                _rolloutStartMemory = zeros([config.NumEnvs, Policy.MemorySize], device: Device).DetachFromDisposeScope();
+                _episodeStarts = zeros([config.NumEnvs], device: Device).DetachFromDisposeScope();
+                _rolloutStarts = zeros([config.NumSteps, config.NumEnvs], device: Device).DetachFromDisposeScope();
+            }
 
             Envs.Reset(seed);
             NumIterations = config.NumIterations;
@@ -112,6 +131,8 @@ public sealed class PpoTrainer : IDisposable
         PpoConfig config;
         using (BinaryReader reader = CheckpointFile.Open(path, AlgorithmName))
             config = ReadConfig(reader, path);
+        // The checkpoint holds the weights, so a behaviour-cloning init_from (perhaps moved or deleted since) is not read.
+        config = config with { InitFrom = null };
         if (adjust is not null) config = adjust(config);
         var trainer = new PpoTrainer(config, metrics: metrics);
         try
@@ -128,7 +149,7 @@ public sealed class PpoTrainer : IDisposable
 
     public PpoConfig Config { get; }
     public IVectorEnv Envs { get; }
-    public ActorCritic Policy { get; }
+    public PpoPolicy Policy { get; }
     public Device Device { get; }
 
     /// <summary>The latest rollout (observations, unclipped actions, log-probabilities, values, rewards, advantages, returns).</summary>
@@ -201,6 +222,8 @@ public sealed class PpoTrainer : IDisposable
         int numEnvs = Config.NumEnvs;
         int episodes = 0;
         if (Config.BootstrapOnTruncation) _buffer.ClearTruncations();
+        // ppo_atari_lstm.py's initial_lstm_state: the update re-runs each env's sequence from here.
+        if (_memory is not null) _rolloutStartMemory!.copy_(_memory);
         for (int step = 0; step < Config.NumSteps; step++)
         {
             GlobalStep += numEnvs;
@@ -210,7 +233,7 @@ public sealed class PpoTrainer : IDisposable
             {
                 Tensor observations = _buffer.ObservationsAt(step);
                 HostCopy.FromHost(Envs.Observations, observations);
-                PolicyStep act = Policy.Act(observations, _actionGenerator);
+                PolicyStep act = _memory is null ? Policy.Act(observations, _actionGenerator) : ActRecurrent(observations);
                 _buffer.Store(step, act.Action, act.LogProb, act.Value);
                 // The env gets the sample as drawn; Box actions are clipped, if at all, by the ClipAction wrapper (detail 18).
                 HostCopy.ToHost(act.Action, _hostActions);
@@ -236,6 +259,24 @@ public sealed class PpoTrainer : IDisposable
         return episodes;
     }
 
+    // One step of every env with its memory, reset where the observation starts an episode (CleanRL's next_done).
+    private PolicyStep ActRecurrent(Tensor observations)
+    {
+        HostCopy.FromHost(_nextDones, _episodeStarts!);
+        RecurrentOutput output = Policy.Unroll(observations, _memory!, _episodeStarts!);
+        (Tensor action, Tensor logProb) = output.Distribution.SampleWithLogProb(_actionGenerator);
+        _memory!.copy_(output.Memory);
+        return new PolicyStep(action, logProb, output.Value);
+    }
+
+    // V(s) of the observations now in the envs; a recurrent policy reads them with its memory (not advanced).
+    private Tensor CurrentValues(Tensor observations, ReadOnlySpan<float> episodeStarts)
+    {
+        if (_memory is null) return Policy.GetValue(observations);
+        HostCopy.FromHost(episodeStarts, _episodeStarts!);
+        return Policy.Unroll(observations, _memory, _episodeStarts!).Value;
+    }
+
     private void StoreTruncatedFinalValues(int step)
     {
         int numEnvs = Config.NumEnvs;
@@ -243,7 +284,8 @@ public sealed class PpoTrainer : IDisposable
         using (no_grad())
         {
             HostCopy.FromHost(Envs.FinalObservations, _observationBatch);
-            HostCopy.ToHost(Policy.GetValue(_observationBatch), _nextValues);
+            // A final observation continues its episode: the memory is not reset for it.
+            HostCopy.ToHost(CurrentValues(_observationBatch, _noEpisodeStarts), _nextValues);
         }
         for (int e = 0; e < numEnvs; e++)
             if (Envs.Truncations[e] && !Envs.Terminations[e])
@@ -256,7 +298,7 @@ public sealed class PpoTrainer : IDisposable
         using (no_grad())
         {
             HostCopy.FromHost(Envs.Observations, _observationBatch);
-            HostCopy.ToHost(Policy.GetValue(_observationBatch), _nextValues);
+            HostCopy.ToHost(CurrentValues(_observationBatch, _nextDones), _nextValues);
             HostCopy.ToHost(_buffer.Values, _buffer.HostValues);
         }
         Gae.Compute(_buffer.Rewards, _buffer.HostValues, _buffer.Dones, _nextValues, _nextDones,
@@ -278,18 +320,42 @@ public sealed class PpoTrainer : IDisposable
         Tensor advantages = _buffer.AdvantagesTensor;
         Tensor returns = _buffer.ReturnsTensor;
 
+        int numEnvs = Config.NumEnvs, envsPerMinibatch = numEnvs / Config.NumMinibatches;
+        Tensor? flatIndices = null;
+        if (_memory is not null)
+        {
+            HostCopy.FromHost(_buffer.Dones, _rolloutStarts!);
+            // Row t * num_envs + e of the flat batch is step t of env e (ppo_atari_lstm.py's flatinds).
+            flatIndices = arange(batchSize, dtype: ScalarType.Int64, device: Device).view(Config.NumSteps, numEnvs);
+        }
+
         MinibatchStats last = default;
         double clipFractionSum = 0;
         int minibatches = 0, epochsRun = 0;
         for (int epoch = 0; epoch < Config.UpdateEpochs; epoch++)
         {
             epochsRun++;
-            Tensor order = randperm(batchSize, generator: _shuffleGenerator).to(Device);
+            // Feed-forward: shuffled samples. Recurrent: shuffled envs, each minibatch their whole sequences.
+            Tensor order = randperm(_memory is null ? batchSize : numEnvs, generator: _shuffleGenerator).to(Device);
             for (int start = 0, index = 0; start < batchSize; start += minibatchSize, index++)
             {
                 using DisposeScope minibatchScope = NewDisposeScope();
-                Tensor indices = order.narrow(0, start, minibatchSize);
-                ActionAndValue output = Policy.GetActionAndValue(observations.index_select(0, indices), actions.index_select(0, indices));
+                Tensor indices;
+                ActionAndValue output;
+                if (_memory is null)
+                {
+                    indices = order.narrow(0, start, minibatchSize);
+                    output = Policy.GetActionAndValue(observations.index_select(0, indices), actions.index_select(0, indices));
+                }
+                else
+                {
+                    Tensor minibatchEnvs = order.narrow(0, index * envsPerMinibatch, envsPerMinibatch);
+                    indices = flatIndices!.index_select(1, minibatchEnvs).reshape(-1);
+                    RecurrentOutput sequence = Policy.Unroll(observations.index_select(0, indices),
+                        _rolloutStartMemory!.index_select(0, minibatchEnvs), _rolloutStarts!.index_select(1, minibatchEnvs).reshape(-1));
+                    Tensor minibatchActions = actions.index_select(0, indices);
+                    output = new ActionAndValue(minibatchActions, sequence.Distribution.LogProb(minibatchActions), sequence.Distribution.Entropy(), sequence.Value);
+                }
                 Tensor logRatio = output.LogProb - logProbs.index_select(0, indices);
                 Tensor ratio = logRatio.exp();
                 PpoDiagnostics diagnostics = PpoLosses.Diagnostics(logRatio, ratio, Config.ClipCoef);
@@ -368,7 +434,8 @@ public sealed class PpoTrainer : IDisposable
     /// The payload after the algorithm name, in order: config (JSON string), iteration (int32), global step (int64),
     /// observation and action sizes (int32 each), policy parameters (<see cref="ModuleState"/>), Adam state
     /// (<see cref="FlatAdam.SaveState"/>), the action-sampling and shuffle generators (device type, length, bytes),
-    /// the vector env (<see cref="IStateful.SaveState"/>), next_done (float32 per env) and an end marker.
+    /// the vector env (<see cref="IStateful.SaveState"/>), next_done (float32 per env), a recurrent policy's memory
+    /// (<see cref="TensorData"/>, only when it has one) and an end marker.
     /// Call it between iterations; a failure leaves any existing file at <paramref name="path"/> untouched.
     /// </summary>
     public void SaveCheckpoint(string path)
@@ -385,10 +452,11 @@ public sealed class PpoTrainer : IDisposable
             writer.Write(Envs.ActionSize);
             ModuleState.Write(writer, Policy);
             _optimizer.SaveState(writer);
-            WriteGeneratorState(writer, _actionGenerator);
-            WriteGeneratorState(writer, _shuffleGenerator);
+            GeneratorState.Write(writer, _actionGenerator);
+            GeneratorState.Write(writer, _shuffleGenerator);
             statefulEnvs.SaveState(writer);
             foreach (float done in _nextDones) writer.Write(done);
+            if (_memory is not null) TensorData.Write(writer, _memory);
             writer.Write(CheckpointEndMarker);
         });
     }
@@ -414,10 +482,11 @@ public sealed class PpoTrainer : IDisposable
                 throw new CheckpointException(path, $"has observations of {observationSize} and actions of {actionSize} values; this env has {Envs.ObservationSize} and {Envs.ActionSize}.");
             ModuleState.Read(reader, Policy);
             _optimizer.LoadState(reader);
-            ReadGeneratorState(reader, _actionGenerator);
-            ReadGeneratorState(reader, _shuffleGenerator);
+            GeneratorState.Read(reader, _actionGenerator);
+            GeneratorState.Read(reader, _shuffleGenerator);
             statefulEnvs.LoadState(reader);
             for (int e = 0; e < _nextDones.Length; e++) _nextDones[e] = reader.ReadSingle();
+            if (_memory is not null) TensorData.Read(reader, _memory);
             if (reader.ReadInt32() != CheckpointEndMarker)
                 throw new CheckpointException(path, "does not end where expected; it was written by an incompatible version.");
             Iteration = iteration;
@@ -458,6 +527,8 @@ public sealed class PpoTrainer : IDisposable
         Compare("hidden_sizes", string.Join(",", saved.HiddenSizes), string.Join(",", Config.HiddenSizes));
         Compare("activation", saved.Activation, Config.Activation);
         Compare("encoder", saved.Encoder, Config.Encoder);
+        Compare("policy", saved.Policy, Config.Policy);
+        if (Config.Policy == PolicyArchitecture.BabyAI) Compare("BabyAI policy", saved.BabyAIOptions, Config.BabyAIOptions);
         Compare("normalize_observation", saved.NormalizeObservation, Config.NormalizeObservation);
         Compare("normalize_reward", saved.NormalizeReward, Config.NormalizeReward);
         Compare("clip_action", saved.ClipAction, Config.ClipAction);
@@ -465,29 +536,6 @@ public sealed class PpoTrainer : IDisposable
         Compare("reward_clip", saved.RewardClip, Config.RewardClip);
         if (differences.Count > 0)
             throw new CheckpointException(path, $"does not match this trainer ({string.Join("; ", differences)}).");
-    }
-
-    private static void WriteGeneratorState(BinaryWriter writer, Generator generator)
-    {
-        using Tensor state = generator.get_state();
-        using Tensor host = state.cpu();
-        writer.Write((int)generator.device.type);
-        ReadOnlySpan<byte> bytes = host.bytes;
-        writer.Write(bytes.Length);
-        writer.Write(bytes);
-    }
-
-    // A generator's state only fits a generator of the same kind (CPU and CUDA states differ), so a checkpoint
-    // resumed on another device keeps this trainer's freshly seeded stream: the run continues, not bit for bit.
-    private static void ReadGeneratorState(BinaryReader reader, Generator generator)
-    {
-        var savedDevice = (DeviceType)reader.ReadInt32();
-        int length = reader.ReadInt32();
-        byte[] bytes = reader.ReadBytes(length);
-        if (bytes.Length != length) throw new EndOfStreamException("The generator state is cut short.");
-        if (savedDevice != generator.device.type) return;
-        using Tensor state = tensor(bytes, dtype: ScalarType.Byte);
-        generator.set_state(state);
     }
 
     public void Dispose()
@@ -499,6 +547,10 @@ public sealed class PpoTrainer : IDisposable
         _optimizer?.Dispose();
         _actionGenerator?.Dispose();
         _shuffleGenerator?.Dispose();
+        _memory?.Dispose();
+        _rolloutStartMemory?.Dispose();
+        _episodeStarts?.Dispose();
+        _rolloutStarts?.Dispose();
         if (_ownsPolicy) Policy?.Dispose();
         if (_ownsEnvs) Envs?.Dispose();
     }

@@ -129,10 +129,12 @@ public sealed class BehaviorCloning : IDisposable
         var successes = new List<bool>(episodes);
         var lengths = new List<int>(episodes);
         var returns = new List<double>(episodes);
-        using var actor = new BabyAIActor(policy, greedy, firstSeed);
+        policy.eval();
+        using var actor = new PolicyActor(policy, deterministic: greedy, firstSeed);
         for (int episode = 0; episode < episodes; episode++)
         {
             env.Reset(observation, firstSeed + (ulong)episode);
+            actor.StartEpisode();
             StepResult result;
             int length = 0;
             double episodeReturn = 0;
@@ -226,12 +228,17 @@ public sealed class BehaviorCloning : IDisposable
     }
 
     /// <summary>Restores the policy saved by <see cref="SaveCheckpoint"/> (on the CPU), for the env it was trained on.</summary>
+    /// <summary>The env id, epoch and policy options of a checkpoint saved by <see cref="SaveCheckpoint"/>, without its parameters.</summary>
+    public static (string EnvId, int Epoch, BabyAIPolicyOptions Options) ReadPolicyHeader(string path)
+    {
+        using BinaryReader reader = CheckpointFile.Open(path, AlgorithmName);
+        return ReadHeader(reader);
+    }
+
     public static (BabyAIPolicy Policy, string EnvId, int Epoch) LoadPolicy(string path)
     {
         using BinaryReader reader = CheckpointFile.Open(path, AlgorithmName);
-        string envId = reader.ReadString();
-        int epoch = reader.ReadInt32();
-        BabyAIPolicyOptions options = ReadPolicyOptions(reader);
+        (string envId, int epoch, BabyAIPolicyOptions options) = ReadHeader(reader);
         using IEnv probe = Core.Envs.Make(envId);
         var policy = new BabyAIPolicy(probe.ObservationSpace, probe.ActionSpace, options);
         try
@@ -245,6 +252,9 @@ public sealed class BehaviorCloning : IDisposable
         }
         return (policy, envId, epoch);
     }
+
+    private static (string EnvId, int Epoch, BabyAIPolicyOptions Options) ReadHeader(BinaryReader reader)
+        => (reader.ReadString(), reader.ReadInt32(), ReadPolicyOptions(reader));
 
     private static void WritePolicyOptions(BinaryWriter writer, BabyAIPolicyOptions options)
     {

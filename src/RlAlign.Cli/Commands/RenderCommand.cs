@@ -43,8 +43,8 @@ public static class RenderCommand
             {
                 using TrainedBcPolicy policy = TrainedBcPolicy.Load(what, parseResult.GetValue(device));
                 using var recorder = new RecordFrames(policy.MakeEnv(), episodeCount);
-                using var actor = new BabyAIActor(policy.Policy, parseResult.GetValue(deterministic), firstSeed);
-                string result = Record(recorder, (observation, action) => actor.Act(observation, action), episodeCount, stepLimit, firstSeed, cancellationToken);
+                using var actor = new PolicyActor(policy.Policy, parseResult.GetValue(deterministic), firstSeed);
+                string result = Record(recorder, actor.StartEpisode, actor.Act, episodeCount, stepLimit, firstSeed, cancellationToken);
                 Save(parseResult.GetValue(output), policy.EnvId, firstSeed, recorder, result);
             }
             else if (TrainedPolicy.Exists(what))
@@ -52,14 +52,14 @@ public static class RenderCommand
                 using TrainedPolicy policy = TrainedPolicy.Load(what, parseResult.GetValue(device));
                 using var recorder = new RecordFrames(policy.MakeEvaluationEnv(), episodeCount);
                 using var actor = new PolicyActor(policy.Trainer.Policy, parseResult.GetValue(deterministic), firstSeed);
-                string result = Record(recorder, (observation, action) => actor.Act(observation, action), episodeCount, stepLimit, firstSeed, cancellationToken);
+                string result = Record(recorder, actor.StartEpisode, actor.Act, episodeCount, stepLimit, firstSeed, cancellationToken);
                 Save(parseResult.GetValue(output), policy.Trainer.Config.EnvId, firstSeed, recorder, result);
             }
             else
             {
                 using var recorder = new RecordFrames(Core.Envs.Make(what, ParseOptions(options)), episodeCount);
                 var random = NumpyGenerator.FromSeed(firstSeed);
-                string result = Record(recorder, (_, action) => recorder.ActionSpace.Sample(random, action), episodeCount, stepLimit, firstSeed, cancellationToken);
+                string result = Record(recorder, startEpisode: () => { }, (_, action) => recorder.ActionSpace.Sample(random, action), episodeCount, stepLimit, firstSeed, cancellationToken);
                 Save(parseResult.GetValue(output), what, firstSeed, recorder, result);
             }
             return Task.FromResult(RlAlignCommand.ExitOk);
@@ -67,8 +67,10 @@ public static class RenderCommand
         return command;
     }
 
+    private delegate void ChooseAction(ReadOnlySpan<float> observation, Span<float> action);
+
     /// <summary>Runs up to <paramref name="episodes"/> episodes (at most <paramref name="stepLimit"/> steps in all); returns a summary line.</summary>
-    private static string Record(IEnv env, Action<float[], float[]> chooseAction, int episodes, int stepLimit, ulong seed, CancellationToken cancellationToken)
+    private static string Record(IEnv env, Action startEpisode, ChooseAction chooseAction, int episodes, int stepLimit, ulong seed, CancellationToken cancellationToken)
     {
         float[] observation = new float[env.ObservationSpace.FlatSize];
         float[] action = new float[env.ActionSpace.FlatSize];
@@ -77,6 +79,7 @@ public static class RenderCommand
         for (int episode = 0; episode < episodes && steps < stepLimit; episode++)
         {
             env.Reset(observation, episode == 0 ? seed : null);
+            startEpisode();
             double episodeReturn = 0;
             bool done = false;
             while (!done && steps < stepLimit)

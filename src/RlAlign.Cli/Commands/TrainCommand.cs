@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using RlAlign.Algorithms;
 using RlAlign.Algorithms.Imitation;
 using RlAlign.Cli.Experiments;
 using RlAlign.Cli.Runs;
@@ -63,6 +64,7 @@ public static class TrainCommand
                 }
             }
             ResolvedExperiment resolved = ResolvedExperiment.Resolve(experiment);
+            if (checkpoint is null) PpoPolicies.CheckInitFrom(resolved.Ppo); // before the run folder exists, so a bad path leaves none behind
             run ??= RunFolder.Create(parseResult.GetValue(runsDirectory)!, resolved.Ppo.EnvId, resolved.Name, resolved.Ppo.Seed, DateTime.Now);
 
             using var interrupt = new InterruptSignal();
@@ -105,6 +107,10 @@ public static class TrainCommand
         AnsiConsole.MarkupLine($"{outcome.GlobalStep:N0} steps, {outcome.StepsPerSecond:N0} SPS, {outcome.Elapsed.TotalSeconds:F1} s; {returns}.");
         if (outcome.FinalEvaluation is { } evaluation)
             AnsiConsole.MarkupLine($"Evaluation ({evaluation.Returns.Count} episodes, deterministic): return {evaluation.MeanReturn:F2} ± {evaluation.StdReturn:F2}");
+        if (outcome.InitialSuccessRate is { } initial)
+            AnsiConsole.MarkupLine($"Success rate of the initial (init_from) policy {initial.SuccessRate:P1} over {initial.Successes.Count} seeds, mean length {initial.MeanLength:F1}.");
+        if (outcome.SuccessRate is { } success)
+            AnsiConsole.MarkupLine($"Success rate [bold]{success.SuccessRate:P1}[/] over {success.Successes.Count} seeds (greedy actions), mean length {success.MeanLength:F1}.");
         switch (outcome.End)
         {
             case TrainingEnd.Interrupted:

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using RlAlign.Algorithms;
+using RlAlign.Algorithms.Imitation;
+using RlAlign.Policies.Language;
 using RlAlign.Cli.Experiments;
 using RlAlign.Core.Vector;
 using Serilog;
@@ -19,7 +21,9 @@ public sealed record TrainingOutcome(
     TimeSpan Elapsed,
     IReadOnlyList<(long Step, double Return)> Episodes,
     EvaluationResult? FinalEvaluation,
-    string? Problem)
+    string? Problem,
+    SuccessRateResult? SuccessRate = null,
+    SuccessRateResult? InitialSuccessRate = null)
 {
     /// <summary>Environment steps per second over this session (collection and updates together).</summary>
     public double StepsPerSecond => Elapsed.TotalSeconds > 0 ? StepsThisSession / Elapsed.TotalSeconds : 0;
@@ -41,7 +45,8 @@ public static class TrainingSession
 {
     public static TrainingOutcome Run(ResolvedExperiment experiment, RunFolder run, string? resumeCheckpoint, ITrainingProgress progress, CancellationToken cancellationToken)
     {
-        PpoConfig config = experiment.Ppo;
+        // A resumed run's weights come from its checkpoint, so a behaviour-cloning init_from is not read again.
+        PpoConfig config = resumeCheckpoint is null ? experiment.Ppo : experiment.Ppo with { InitFrom = null };
         using Serilog.Core.Logger log = new LoggerConfiguration()
             .Enrich.WithProperty("Run", run.Name)
             .WriteTo.File(new CompactJsonFormatter(), run.LogPath)
@@ -66,6 +71,11 @@ public static class TrainingSession
         using var recorder = new MetricsRecorder(run);
         metrics.Target = recorder;
         progress.Started(experiment, run, trainer.GlobalStep, (long)trainer.NumIterations * config.BatchSize);
+
+        // A fine-tuning run measures the cloned policy it starts from on the same seeds as its final evaluation.
+        SuccessRateResult? initialSuccessRate = null;
+        if (resumeCheckpoint is null && config.InitFrom is not null && experiment.Run.FinalEvalEpisodes > 0 && trainer.Policy is BabyAIPolicy initial)
+            initialSuccessRate = EvaluateSuccessRate(initial, config, experiment, recorder, trainer.GlobalStep, progress, log, cancellationToken);
 
         long startStep = trainer.GlobalStep;
         var clock = Stopwatch.StartNew();
@@ -101,6 +111,7 @@ public static class TrainingSession
         recorder.Flush();
 
         EvaluationResult? evaluation = null;
+        SuccessRateResult? successRate = null;
         switch (end)
         {
             case TrainingEnd.Interrupted:
@@ -110,7 +121,12 @@ public static class TrainingSession
             case TrainingEnd.Completed:
                 SaveCheckpoint(trainer, run.LatestCheckpointPath, log);
                 SaveCheckpoint(trainer, run.FinalCheckpointPath, log);
-                if (experiment.Run.FinalEvalEpisodes > 0)
+                // A BabyAI policy is measured as BabyAI does, by its success rate on fixed seeds (the same as a bc run's).
+                if (experiment.Run.FinalEvalEpisodes > 0 && trainer.Policy is BabyAIPolicy babyAI)
+                {
+                    successRate = EvaluateSuccessRate(babyAI, config, experiment, recorder, trainer.GlobalStep, progress, log, cancellationToken);
+                }
+                else if (experiment.Run.FinalEvalEpisodes > 0)
                 {
                     progress.Message($"Evaluating {experiment.Run.FinalEvalEpisodes} episodes with deterministic actions...");
                     evaluation = Evaluator.Evaluate(trainer, experiment.Run.FinalEvalEpisodes, deterministic: true, seed: (ulong)config.Seed + 10_000, cancellationToken, experiment.EnvOptions.Clone());
@@ -119,7 +135,21 @@ public static class TrainingSession
                 break;
         }
         SavePlot(run, recorder.Episodes, $"{config.EnvId} · {experiment.Name} · seed {config.Seed}", log, progress);
-        return new TrainingOutcome(end, run, trainer.GlobalStep, trainer.GlobalStep - startStep, clock.Elapsed, recorder.Episodes.ToArray(), evaluation, problem);
+        return new TrainingOutcome(end, run, trainer.GlobalStep, trainer.GlobalStep - startStep, clock.Elapsed, recorder.Episodes.ToArray(), evaluation, problem, successRate, initialSuccessRate);
+    }
+
+    // BabyAI's measure, on the same seeds as a bc run's final evaluation (eval_seed + i), so cloned and fine-tuned policies compare level for level.
+    private static SuccessRateResult EvaluateSuccessRate(BabyAIPolicy policy, PpoConfig config, ResolvedExperiment experiment, MetricsRecorder recorder,
+        long globalStep, ITrainingProgress progress, ILogger log, CancellationToken cancellationToken)
+    {
+        int episodes = experiment.Run.FinalEvalEpisodes;
+        progress.Message($"Evaluating the success rate on {episodes} seeds from {config.EvalSeed} (greedy actions)...");
+        using Core.IEnv env = Core.Envs.Make(config.EnvId, experiment.EnvOptions.Clone());
+        SuccessRateResult result = BehaviorCloning.EvaluateSuccessRate(policy, env, episodes, unchecked((ulong)config.EvalSeed), cancellationToken: cancellationToken);
+        recorder.Add(BehaviorCloning.SuccessRateMetric, result.SuccessRate, globalStep);
+        recorder.Flush();
+        log.Information("Final evaluation: success rate {SuccessRate} over {Episodes} episodes, mean length {Length}", result.SuccessRate, result.Successes.Count, result.MeanLength);
+        return result;
     }
 
     private static void AtomicWriteConfig(ResolvedExperiment experiment, RunFolder run)

@@ -177,4 +177,39 @@ public sealed class BehaviorCloningCliTests
         Assert.That(code, Is.EqualTo(RlAlignCommand.ExitUsage), output);
         Assert.That(output, Does.Contain("unknown setting 'epoch'").And.Contain("did you mean 'epochs'"));
     }
+    [Test]
+    public async Task PpoFineTunesTheClonedPolicyAndABadInitFromStartsNoRun()
+    {
+        string demos = Path.Combine(_folder, "demos.bin");
+        DemonstrationFile.Write(demos, DemosCommand.Record("BabyAI-GoToLocal-v0", 3, 0).Demos);
+        string runs = Path.Combine(_folder, "runs");
+        (int code, string output) = await Run("train", WriteExperiment(demos), "--runs-dir", runs);
+        Assert.That(code, Is.EqualTo(RlAlignCommand.ExitOk), output);
+        string cloned = RunFolder.Open(Directory.GetDirectories(runs).Single()).FinalCheckpointPath;
+
+        string ppo = Path.Combine(_folder, "ppo.yaml");
+        File.WriteAllText(ppo, """
+            experiment: ppo-tiny
+            algo: ppo
+            env_id: BabyAI-GoToLocal-v0
+            policy: baby_ai
+            word_size: 8
+            channels: 8
+            mission_encoder: bag_of_words
+            num_envs: 2
+            num_steps: 16
+            num_minibatches: 2
+            total_timesteps: 64
+            final_eval_episodes: 2
+            """);
+        string ppoRuns = Path.Combine(_folder, "ppo-runs");
+        (code, output) = await Run("train", ppo, "--set", $"init_from={cloned}", "--runs-dir", ppoRuns, "--quiet");
+        Assert.That(code, Is.EqualTo(RlAlignCommand.ExitOk), output);
+        Assert.That(output, Does.Contain("Success rate of the initial (init_from) policy").And.Contain("over 2 seeds"));
+
+        (code, output) = await Run("train", ppo, "--set", $"init_from={cloned}", "--set", "channels=16", "--runs-dir", Path.Combine(_folder, "bad-runs"));
+        Assert.That(code, Is.Not.EqualTo(RlAlignCommand.ExitOk), output);
+        Assert.That(output, Does.Contain("channels: checkpoint 8, this run 16"));
+        Assert.That(Directory.Exists(Path.Combine(_folder, "bad-runs")), Is.False, "no run folder for a run that could not start");
+    }
 }
