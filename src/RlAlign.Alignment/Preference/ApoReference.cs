@@ -104,11 +104,13 @@ public static class ApoReference
     /// comparisons of some responses all point one way (say the worst response drawn once, against the best, and winning), the
     /// loss keeps falling as their margin grows. This solve takes the spec's π̂_{t+1} = argmin literally rather than
     /// regularising it: a logistic loss's gradient decays like e^{-βh}, so Newton reaches the tolerance at a finite margin
-    /// βh ≈ ln(wβ / 1e-8) (about 12 to 18 nats for the weights here), a point whose loss is within ~1e-8 of the infimum. That is
-    /// DPO's known over-fitting of empirically deterministic preferences (Azar et al. 2023), and it can move almost all
-    /// probability onto a response on the strength of one comparison. A response that no kept pair mentions gets no gradient and
-    /// keeps its logit (Newton steps are taken in the range of the Hessian), and a round with no kept pair returns the initial
-    /// policy. Every rule here is the same whatever the APO α.</para>
+    /// βh ≈ ln(wβ / 1e-8) (about 13 nats for one comparison among ~200 kept pairs), a point whose loss is within ~1e-8 of the
+    /// infimum. That is DPO's known over-fitting of empirically deterministic preferences (Azar et al. 2023), and it can move
+    /// almost all probability onto a response on the strength of one comparison. The alternative, stopping early after a fixed
+    /// step budget as practical DPO's few epochs do, would bound such moves but make each round's answer depend on that budget
+    /// rather than on the data and the spec's argmin. A response that no kept pair mentions gets no gradient and keeps its logit
+    /// (Newton steps are taken in the range of the Hessian), and a round with no kept pair returns the initial policy. Every
+    /// rule here is the same whatever the APO α.</para>
     /// <para>Newton steps use the Hessian's pseudo-inverse (the loss is flat along the all-ones direction and along
     /// unmentioned responses) and an Armijo backtracking line search, since a full Newton step on a logistic loss far from its
     /// minimum overshoots by a factor up to e^{β|h|}.</para>
@@ -128,11 +130,12 @@ public static class ApoReference
                 nameof(pairWeights));
 
         Tensor logits = initialLogps.detach().clone();
+        Tensor losses = pairs.PairLosses(logits); // kept in step with logits: the line search's accepted evaluation is reused
         bool converged = false;
         for (int iteration = 0; iteration < maxIterations && !converged; iteration++)
         {
             using var iterationScope = NewDisposeScope();
-            var (loss, gradient, hessian) = pairs.NewtonTerms(logits, pairWeights);
+            var (gradient, hessian) = pairs.Derivatives(losses, pairWeights);
             if (gradient.norm().item<double>() < gradientTolerance)
             {
                 converged = true;
@@ -140,7 +143,7 @@ public static class ApoReference
             }
 
             Tensor step = linalg.pinv(hessian, pseudoInverseCutoff, hermitian: true).matmul(gradient);
-            double lossValue = loss.item<double>();
+            double lossValue = (pairWeights * losses).sum().item<double>();
             double predictedDecrease = gradient.dot(step).item<double>();
             for (double fraction = 1.0; ; fraction /= 2)
             {
@@ -148,9 +151,11 @@ public static class ApoReference
                     throw new InvalidOperationException(
                         $"The sampled DPO round solve found no descent step at iteration {iteration} (loss {lossValue}, beta = {beta}).");
                 Tensor candidate = logits - fraction * step;
-                if (pairs.Loss(candidate, pairWeights).item<double>() <= lossValue - armijoFraction * fraction * predictedDecrease)
+                Tensor candidateLosses = pairs.PairLosses(candidate);
+                if ((pairWeights * candidateLosses).sum().item<double>() <= lossValue - armijoFraction * fraction * predictedDecrease)
                 {
                     logits.copy_(candidate);
+                    losses.copy_(candidateLosses);
                     break;
                 }
             }
@@ -249,23 +254,21 @@ public static class ApoReference
         public Tensor Loss(Tensor logits, Tensor pairWeights) => (pairWeights * PairLosses(logits)).sum();
 
         /// <summary>
-        /// The loss with its gradient and Hessian in the logits. For ℓ = -log σ(βh): dℓ/dh = -β(1 - e^{-ℓ}) and
-        /// d²ℓ/dh² = β² e^{-ℓ}(1 - e^{-ℓ}), so both come from DpoLoss's per-pair losses; with h linear in the logits the
-        /// gradient is Dᵀ(w·dℓ/dh) and the Hessian Dᵀ diag(w·d²ℓ/dh²) D for the incidence matrix D.
+        /// The gradient and Hessian in the logits of Σ_k w_k·ℓ_k, from the per-pair losses ℓ_k at that point. For
+        /// ℓ = -log σ(βh): dℓ/dh = -β(1 - e^{-ℓ}) and d²ℓ/dh² = β² e^{-ℓ}(1 - e^{-ℓ}); with h linear in the logits the gradient
+        /// is Dᵀ(w·dℓ/dh) and the Hessian Dᵀ diag(w·d²ℓ/dh²) D for the incidence matrix D.
         /// </summary>
-        public (Tensor Loss, Tensor Gradient, Tensor Hessian) NewtonTerms(Tensor logits, Tensor pairWeights)
+        public (Tensor Gradient, Tensor Hessian) Derivatives(Tensor losses, Tensor pairWeights)
         {
-            Tensor losses = PairLosses(logits);
             Tensor preferenceMiss = -(-losses).expm1(); // σ(-βh), without cancellation when ℓ is tiny
             double beta = _options.Beta;
             Tensor slope = -beta * pairWeights * preferenceMiss;
             Tensor curvature = beta * beta * pairWeights * (-losses).exp() * preferenceMiss;
-            Tensor gradient = Incidence.T.matmul(slope);
-            Tensor hessian = (Incidence.T * curvature).matmul(Incidence);
-            return ((pairWeights * losses).sum(), gradient, hessian);
+            return (Incidence.T.matmul(slope), (Incidence.T * curvature).matmul(Incidence));
         }
 
-        private Tensor PairLosses(Tensor logits)
+        /// <summary>The sigmoid-DPO loss of each ordered pair, from DpoLoss.</summary>
+        public Tensor PairLosses(Tensor logits)
         {
             Tensor logps = logits.log_softmax(0);
             // The reward metrics beside the losses are left to the caller's dispose scope.
