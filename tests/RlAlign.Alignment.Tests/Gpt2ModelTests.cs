@@ -149,8 +149,13 @@ public sealed class Gpt2ModelTests
         foreach (var (name, gradient) in fullGradients)
             Assert.That(windowGradients[name].allclose(gradient, rtol: 1e-4, atol: 1e-6), Is.True, name);
 
-        using SequenceLogProbs.Scored scored = SequenceLogProbs.Window(model, ids, attention, completion);
+        using SequenceLogProbs.Scored scored = SequenceLogProbs.Window(model, ids, attention, completion, predictions: true);
         Assert.That(scored.LogProbs.shape, Is.EqualTo(new long[] { 3, 4 }), "columns 2..5 hold every scored target");
+        // The fused head's by-products: the most likely token and the logit sum at each scored position (columns 1..4 predict 2..5).
+        Tensor logits;
+        using (no_grad()) logits = model.Forward(ids, attention).narrow(1, 1, 4);
+        Assert.That(scored.Predicted!.eq(logits.argmax(2)).all().item<bool>(), Is.True);
+        Assert.That(scored.LogitSums.allclose(logits.sum(2), rtol: 1e-5, atol: 1e-4), Is.True);
         Assert.That(SequenceLogProbs.Window(model, ids, attention, zeros_like(completion)).LogProbs.shape[1], Is.EqualTo(0));
     }
 

@@ -53,11 +53,14 @@ public static class SequenceLogProbs
     }
 
     /// <summary>
-    /// Per-token log-probabilities of the masked tokens' window: <see cref="Scored.LogProbs"/> [batch, window], with
-    /// <see cref="Scored.Logits"/> [batch, window, vocab], the <see cref="Scored.Targets"/> they score and the
-    /// <see cref="Scored.Mask"/> (the loss mask over those targets). A mask with no 1 gives a window of length 0.
+    /// Per-token log-probabilities of the masked tokens' window: <see cref="Scored.LogProbs"/> [batch, window] of the
+    /// <see cref="Scored.Targets"/> they score, with the <see cref="Scored.Mask"/> (the loss mask over those targets), the
+    /// sum of the logits over the vocabulary (<see cref="Scored.LogitSums"/>, for TRL's <c>logits/*</c> metrics; no gradient)
+    /// and, with <paramref name="predictions"/>, the model's most likely token at each position (<see cref="Scored.Predicted"/>,
+    /// for token accuracy). The logits themselves are never kept: the output head and its gradient run fused
+    /// (<see cref="FusedHeadLogProbs"/>). A mask with no 1 gives a window of length 0.
     /// </summary>
-    public static Scored Window(Gpt2LMHeadModel model, Tensor inputIds, Tensor? attentionMask, Tensor lossMask)
+    public static Scored Window(Gpt2LMHeadModel model, Tensor inputIds, Tensor? attentionMask, Tensor lossMask, bool predictions = false)
     {
         CheckMask(inputIds, lossMask);
         using var scope = NewDisposeScope();
@@ -70,12 +73,17 @@ public static class SequenceLogProbs
             first = 1 + targetColumns[0, 0].item<long>();
             length = 1 + targetColumns[-1, 0].item<long>() + 1 - first;
         }
-        Tensor logits = model.Logits(hidden.narrow(1, first - 1, length));
+        long batch = inputIds.shape[0];
         Tensor targets = inputIds.narrow(1, first, length);
-        Tensor chosen = logits.gather(2, targets.unsqueeze(-1)).squeeze(-1);
-        Tensor logProbs = chosen - logits.logsumexp(2, keepdim: false);
+        Tensor rows = hidden.narrow(1, first - 1, length).reshape(batch * length, hidden.shape[2]);
+        var extras = new HeadExtras { WantArgmax = predictions };
+        Tensor logProbs = FusedHeadLogProbs.Compute(rows, model.TokenEmbedding, targets.reshape(batch * length), extras).view(batch, length);
         Tensor mask = lossMask.narrow(1, first, length);
-        return new Scored(scope.MoveToOuter(logits), scope.MoveToOuter(targets), scope.MoveToOuter(logProbs), scope.MoveToOuter(mask));
+        // Σ_v hidden·W_v = hidden·(Σ_v W_v): the logit sums without another sweep over the logits.
+        Tensor logitSums;
+        using (no_grad()) logitSums = rows.matmul(model.TokenEmbedding.sum(dim: 0)).view(batch, length);
+        return new Scored(scope.MoveToOuter(targets), scope.MoveToOuter(logProbs), scope.MoveToOuter(mask),
+            extras.Argmax is null ? null : scope.MoveToOuter(extras.Argmax.view(batch, length)), scope.MoveToOuter(logitSums));
     }
 
     private static void CheckMask(Tensor inputIds, Tensor lossMask)
@@ -85,11 +93,12 @@ public static class SequenceLogProbs
     }
 
     /// <summary>The scored window of a batch: see <see cref="Window"/>.</summary>
-    public sealed record Scored(Tensor Logits, Tensor Targets, Tensor LogProbs, Tensor Mask) : IDisposable
+    public sealed record Scored(Tensor Targets, Tensor LogProbs, Tensor Mask, Tensor? Predicted, Tensor LogitSums) : IDisposable
     {
         public void Dispose()
         {
-            Logits.Dispose();
+            Predicted?.Dispose();
+            LogitSums.Dispose();
             Targets.Dispose();
             LogProbs.Dispose();
             Mask.Dispose();

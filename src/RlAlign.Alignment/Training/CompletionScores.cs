@@ -6,19 +6,20 @@ namespace RlAlign.Alignment.Training;
 
 /// <summary>
 /// One forward pass over a <see cref="SequenceBatch"/>, reduced to what the losses need per row: the summed completion-token
-/// log-probabilities, the number of completion tokens scored, and (for TRL's <c>logits/*</c> metrics) the sum of the raw
-/// logits over the completion positions. Rows are scored where the loss mask is 1 on the predicted token.
+/// log-probabilities, the number of completion tokens scored, (for TRL's <c>logits/*</c> metrics) the sum of the raw
+/// logits over the completion positions, and the most likely token at each scored position (for token accuracy). Rows are scored where the loss mask is 1 on the predicted token.
 /// </summary>
-internal sealed record CompletionScores(Tensor Logps, Tensor Lengths, Tensor LogitSums, Tensor Logits, Tensor Targets, Tensor Mask)
+internal sealed record CompletionScores(Tensor Logps, Tensor Lengths, Tensor LogitSums, Tensor? Predicted, Tensor Targets, Tensor Mask)
 {
-    public static CompletionScores Compute(Gpt2LMHeadModel model, SequenceBatch batch)
+    /// <param name="predictions">Also find the most likely token at each scored position (a sweep over the logits; SFT's token accuracy).</param>
+    public static CompletionScores Compute(Gpt2LMHeadModel model, SequenceBatch batch, bool predictions = false)
     {
-        // The output head runs only over the columns that score completion tokens (the costliest product of a small model).
-        SequenceLogProbs.Scored scored = SequenceLogProbs.Window(model, batch.InputIds, batch.AttentionMask, batch.LossMask);
+        // The output head runs only over the columns that score completion tokens, fused with its gradient.
+        SequenceLogProbs.Scored scored = SequenceLogProbs.Window(model, batch.InputIds, batch.AttentionMask, batch.LossMask, predictions);
         Tensor mask = scored.Mask.to(scored.LogProbs.dtype);
         Tensor logitSums;
-        using (no_grad()) logitSums = (scored.Logits.sum(2) * mask).sum(1);
-        return new CompletionScores((scored.LogProbs * mask).sum(1), mask.sum(1), logitSums, scored.Logits, scored.Targets, mask);
+        using (no_grad()) logitSums = (scored.LogitSums * mask).sum(1);
+        return new CompletionScores((scored.LogProbs * mask).sum(1), mask.sum(1), logitSums, scored.Predicted, scored.Targets, mask);
     }
 }
 

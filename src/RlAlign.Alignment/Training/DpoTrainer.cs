@@ -147,7 +147,7 @@ public sealed class DpoTrainer : Trainer
         metrics.Add(TrainerMetricNames.LogpsChosen, policyLogps.narrow(0, 0, n).mean().item<float>());
         metrics.Add(TrainerMetricNames.LogpsRejected, policyLogps.narrow(0, n, n).mean().item<float>());
         // TRL's logits/* are the mean logit over the completion positions and the vocabulary.
-        double vocab = scores.Logits.shape[2];
+        double vocab = Model.Config.VocabSize;
         metrics.Add(TrainerMetricNames.LogitsChosen, scores.LogitSums.narrow(0, 0, n).sum().item<float>() / (scores.Lengths.narrow(0, 0, n).sum().item<float>() * vocab));
         metrics.Add(TrainerMetricNames.LogitsRejected, scores.LogitSums.narrow(0, n, n).sum().item<float>() / (scores.Lengths.narrow(0, n, n).sum().item<float>() * vocab));
         return new DpoLossOutput(scope.MoveToOuter(output.Losses), scope.MoveToOuter(output.ChosenRewards),

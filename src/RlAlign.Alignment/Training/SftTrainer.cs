@@ -68,7 +68,7 @@ public sealed class SftTrainer : Trainer
     {
         using SequenceBatch batch = Collation.Sequences([.. indices.Select(i => _train[i])], _padTokenId, Model.Device);
         CountTokens(batch.AttentionMask.sum().item<long>());
-        var scores = CompletionScores.Compute(Model, batch);
+        var scores = CompletionScores.Compute(Model, batch, predictions: true);
         metrics.Add(TrainerMetricNames.MeanTokenAccuracy, TokenAccuracy(scores).Correct / scores.Mask.sum().item<float>());
         return -scores.Logps.sum() / _stepTokens;
     }
@@ -81,7 +81,7 @@ public sealed class SftTrainer : Trainer
             using var scope = NewDisposeScope();
             TokenizedExample[] rows = _eval[start..Math.Min(start + _config.PerDeviceEvalBatchSize, _eval.Length)];
             using SequenceBatch batch = Collation.Sequences(rows, _padTokenId, Model.Device);
-            var scores = CompletionScores.Compute(Model, batch);
+            var scores = CompletionScores.Compute(Model, batch, predictions: true);
             lossSum -= scores.Logps.sum().item<float>();
             correct += TokenAccuracy(scores).Correct;
             tokens += scores.Mask.sum().item<float>();
@@ -97,7 +97,7 @@ public sealed class SftTrainer : Trainer
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor predicted = scores.Logits.argmax(2);
+        Tensor predicted = scores.Predicted!;
         // The logits of position t predict the token at t + 1; the mask is already aligned with those targets.
         Tensor hits = scores.Mask * predicted.eq(scores.Targets).to(scores.Mask.dtype);
         return (hits.sum().item<float>(), scores.Mask.sum().item<float>());
