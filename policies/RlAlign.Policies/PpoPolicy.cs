@@ -21,6 +21,9 @@ public abstract class PpoPolicy : nn.Module
     {
     }
 
+    /// <summary>The names of the value head's parameters (<c>critic.*</c>); everything else is the trunk and the actor.</summary>
+    public const string CriticPrefix = "critic.";
+
     /// <summary>Floats per observation row (the observation space's flat size).</summary>
     public abstract int ObservationSize { get; }
 

@@ -51,6 +51,13 @@ public sealed record PpoConfig
     /// <summary>Stops an iteration's epochs early once approx_kl exceeds it; null never stops.</summary>
     public double? TargetKl { get; init; }
 
+    /// <summary>
+    /// The first iterations train only the value head (the <c>critic.*</c> parameters): the actor and any shared trunk
+    /// stay as they are until the critic's advantages mean something. For fine-tuning a cloned policy (init_from),
+    /// whose critic starts fresh. 0 trains everything from the start (CleanRL).
+    /// </summary>
+    public int CriticWarmupIterations { get; init; }
+
     /// <summary>On a time-limit truncation, add γ·V(final observation) to the reward (spec §0.2); false is CleanRL's behaviour.</summary>
     public bool BootstrapOnTruncation { get; init; }
 
@@ -119,6 +126,12 @@ public sealed record PpoConfig
 
     /// <summary>Clip rewards to [-RewardClip, RewardClip] (after normalisation); null does not clip.</summary>
     public double? RewardClip { get; init; }
+
+    /// <summary>
+    /// Multiplies every reward PPO learns from (BabyAI's train_rl.py <c>--reward-scale</c>, 20 there), before any
+    /// normalisation; reported episode returns stay the env's own. 1 leaves rewards as they are.
+    /// </summary>
+    public double RewardScale { get; init; } = 1.0;
 
     /// <summary>The network these settings describe.</summary>
     public ActorCriticOptions PolicyOptions => new() { HiddenSizes = HiddenSizes, Activation = Activation, Encoder = Encoder };
@@ -213,6 +226,8 @@ public sealed record PpoConfig
         Check(Enum.IsDefined(VectorMode), $"vector_mode must be sync or threaded, got {VectorMode}.");
         Check(ObsClip is null || ObsClip > 0, $"obs_clip must be > 0 or null, got {ObsClip}.");
         Check(RewardClip is null || RewardClip > 0, $"reward_clip must be > 0 or null, got {RewardClip}.");
+        Check(CriticWarmupIterations >= 0, $"critic_warmup_iterations must be >= 0, got {CriticWarmupIterations}.");
+        Check(double.IsFinite(RewardScale) && RewardScale > 0, $"reward_scale must be a finite number > 0, got {RewardScale}.");
         if (errors.Count > 0)
             throw new ArgumentException($"Invalid PPO config:{Environment.NewLine}  - {string.Join($"{Environment.NewLine}  - ", errors)}");
     }

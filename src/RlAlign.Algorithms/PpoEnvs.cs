@@ -9,7 +9,7 @@ public static class PpoEnvs
 {
     /// <summary>
     /// ppo_continuous_action.py's order: RecordEpisodeStatistics → ClipAction → NormalizeObservation →
-    /// ClipObservation(±obs_clip) → NormalizeReward(gamma) → ClipReward(±reward_clip), each where its flag is on.
+    /// ClipObservation(±obs_clip) → reward_scale → NormalizeReward(gamma) → ClipReward(±reward_clip), each where its flag is on.
     /// RecordEpisodeStatistics is innermost so that reported returns are the env's own rewards.
     /// With the discrete defaults this is just RecordEpisodeStatistics (ppo.py).
     /// </summary>
@@ -17,6 +17,11 @@ public static class PpoEnvs
     {
         env = new RecordEpisodeStatistics(env);
         env = WrapActionsAndObservations(env, config);
+        if (config.RewardScale != 1.0)
+        {
+            double scale = config.RewardScale;
+            env = new TransformReward(env, reward => reward * scale);
+        }
         if (config.NormalizeReward) env = new NormalizeReward(env, config.Gamma);
         if (config.RewardClip is double rewardClip) env = new ClipReward(env, -rewardClip, rewardClip);
         return env;

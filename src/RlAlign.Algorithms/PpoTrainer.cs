@@ -47,6 +47,8 @@ public sealed class PpoTrainer : IDisposable
     private readonly Tensor? _episodeStarts;
     private readonly Tensor? _rolloutStarts;
     private readonly float[] _noEpisodeStarts;
+    // The gradients of everything but the value head, zeroed while the critic warms up (empty without a warm-up).
+    private readonly Tensor[] _nonCriticGradients;
     private long _spsStartStep;
     private long _spsStartTimestamp;
     private bool _disposed;
@@ -93,6 +95,7 @@ public sealed class PpoTrainer : IDisposable
             Policy.to(Device);
             // Packs the policy's parameters into one buffer (they stay usable as the module's own); must follow .to(Device).
             _optimizer = new FlatAdam(Policy.parameters().ToArray(), config.LearningRate, eps: 1e-5);
+            _nonCriticGradients = config.CriticWarmupIterations == 0 ? [] : NonCriticGradients(Policy);
             _actionGenerator = new Generator(unchecked(seed + 1), Device);
             _shuffleGenerator = new Generator(unchecked(seed + 2));
 
@@ -375,6 +378,8 @@ public sealed class PpoTrainer : IDisposable
 
                 _optimizer.ZeroGrad();
                 loss.backward();
+                if (Iteration <= Config.CriticWarmupIterations)
+                    foreach (Tensor gradient in _nonCriticGradients) gradient.zero_();
                 double gradNorm = _optimizer.ClipGradNorm(Config.MaxGradNorm);
                 EnsureFinite(MetricNames.GradNorm, gradNorm);
                 _optimizer.Step();
@@ -390,6 +395,17 @@ public sealed class PpoTrainer : IDisposable
             if (Config.TargetKl is double targetKl && last.ApproxKl > targetKl) break;
         }
         return new UpdateResult(last, clipFractionSum / minibatches, epochsRun);
+    }
+
+    // FlatAdam made each .grad a view of its flat buffer, so zeroing these before the step leaves those parameters (and their Adam moments) unchanged.
+    private static Tensor[] NonCriticGradients(PpoPolicy policy)
+    {
+        Tensor[] gradients = [.. policy.named_parameters()
+            .Where(p => !p.name.StartsWith(PpoPolicy.CriticPrefix, StringComparison.Ordinal))
+            .Select(p => p.parameter.grad ?? throw new InvalidOperationException($"The parameter '{p.name}' has no gradient buffer."))];
+        if (gradients.Length == policy.parameters().Count())
+            throw new ArgumentException($"critic_warmup_iterations needs a value head named '{PpoPolicy.CriticPrefix}*'; {policy.GetType().Name} has none.");
+        return gradients;
     }
 
     private void EnsureFinite(string quantity, double value)
@@ -534,6 +550,7 @@ public sealed class PpoTrainer : IDisposable
         Compare("clip_action", saved.ClipAction, Config.ClipAction);
         Compare("obs_clip", saved.ObsClip, Config.ObsClip);
         Compare("reward_clip", saved.RewardClip, Config.RewardClip);
+        Compare("reward_scale", saved.RewardScale, Config.RewardScale);
         if (differences.Count > 0)
             throw new CheckpointException(path, $"does not match this trainer ({string.Join("; ", differences)}).");
     }
@@ -551,6 +568,7 @@ public sealed class PpoTrainer : IDisposable
         _rolloutStartMemory?.Dispose();
         _episodeStarts?.Dispose();
         _rolloutStarts?.Dispose();
+        foreach (Tensor gradient in _nonCriticGradients ?? []) gradient.Dispose();
         if (_ownsPolicy) Policy?.Dispose();
         if (_ownsEnvs) Envs?.Dispose();
     }

@@ -147,6 +147,50 @@ public sealed class PpoTrainerTests
     }
 
     [Test]
+    public void RewardScaleMultipliesTheRewardsPpoLearnsFromButNotTheReportedReturns()
+    {
+        PpoConfig config = TestConfigs.SmallCartPole(iterations: 1);
+        using var plain = new PpoTrainer(config);
+        using var scaled = new PpoTrainer(config with { RewardScale = 20 });
+        var plainReturns = new List<double>();
+        var scaledReturns = new List<double>();
+        plain.EpisodeCompleted += e => plainReturns.Add(e.Return);
+        scaled.EpisodeCompleted += e => scaledReturns.Add(e.Return);
+
+        plain.RunIteration();
+        scaled.RunIteration();
+
+        // Same seed, same weights, same actions: only the rewards the rollout stores differ (CartPole pays 1 a step).
+        Assert.That(plain.Rollout.Rewards, Is.All.EqualTo(1f));
+        Assert.That(scaled.Rollout.Rewards, Is.All.EqualTo(20f));
+        Assert.That(plainReturns, Is.Not.Empty);
+        Assert.That(scaledReturns, Is.EqualTo(plainReturns), "reported episode returns are the env's own");
+        Assert.That(Assert.Throws<ArgumentException>(() => (config with { RewardScale = 0 }).Validate())!.Message, Does.Contain("reward_scale must be a finite number > 0, got 0"));
+    }
+
+    [Test]
+    public void CriticWarmupTrainsOnlyTheValueHeadForItsIterations()
+    {
+        PpoConfig config = TestConfigs.SmallCartPole(iterations: 2) with { CriticWarmupIterations = 1 };
+        using var trainer = new PpoTrainer(config);
+        Dictionary<string, byte[]> initial = TensorAssert.ParameterBytes(trainer.Policy);
+
+        trainer.RunIteration();
+        Dictionary<string, byte[]> warmedUp = TensorAssert.ParameterBytes(trainer.Policy);
+        trainer.RunIteration();
+        Dictionary<string, byte[]> trained = TensorAssert.ParameterBytes(trainer.Policy);
+
+        foreach ((string name, byte[] bytes) in initial)
+        {
+            bool critic = name.StartsWith(PpoPolicy.CriticPrefix, StringComparison.Ordinal);
+            if (critic) Assert.That(warmedUp[name], Is.Not.EqualTo(bytes), $"{name} trains during the warm-up");
+            else Assert.That(warmedUp[name], Is.EqualTo(bytes), $"{name} stays during the warm-up");
+            if (!critic) Assert.That(trained[name], Is.Not.EqualTo(bytes), $"{name} trains after the warm-up");
+        }
+        Assert.That(Assert.Throws<ArgumentException>(() => (config with { CriticWarmupIterations = -1 }).Validate())!.Message, Does.Contain("critic_warmup_iterations must be >= 0, got -1"));
+    }
+
+    [Test]
     public void NaNRewardsStopTrainingWithNonFiniteLossExceptionAndLeaveTheLastCheckpointIntact()
     {
         string directory = Directory.CreateTempSubdirectory("rlalign-nan").FullName;

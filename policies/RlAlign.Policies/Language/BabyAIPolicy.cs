@@ -49,9 +49,6 @@ public sealed class BabyAIPolicy : PpoPolicy
     private readonly Text _missionSpace;
     private readonly Dictionary<string, long[]> _tokenCache = new(StringComparer.Ordinal);
 
-    /// <summary>The names of the value head's parameters (<c>critic.*</c>); everything else is the trunk and the actor.</summary>
-    public const string CriticPrefix = "critic.";
-
     public BabyAIPolicy(Space observationSpace, Space actionSpace, BabyAIPolicyOptions? options = null, Generator? generator = null)
         : base(nameof(BabyAIPolicy))
     {
