@@ -204,6 +204,8 @@ public static class AlignCommand
         public static DataInputs Read(AlignmentAlgorithm algorithm, DatasetAlignmentConfig config)
         {
             var options = new DatasetOptions { SkipInvalid = config.SkipInvalidLines };
+            if (!Directory.Exists(config.Model))
+                throw new DirectoryNotFoundException($"model: the folder '{config.Model}' does not exist (a Hugging Face GPT-2 folder: config.json, model.safetensors, tokenizer files).");
             ITokenizer tokenizer = TokenizerFolder.Load(config.Model);
             if (algorithm == AlignmentAlgorithm.Sft)
             {
