@@ -126,8 +126,11 @@ public static class AlignCommand
         TorchSharp.torch.set_num_threads(config.TorchThreads);
         Gpt2LMHeadModel model = inputs.Model;
         string checkpoints = run.CheckpointDirectory;
-        string? resumeFrom = resuming ? LatestCheckpoint(checkpoints)
+        (string Path, int Step)? latest = resuming ? LatestCheckpoint(checkpoints)
             ?? throw new FileNotFoundException($"Run folder '{run.Path}' has no checkpoint to resume from (checkpoints/checkpoint-STEP).") : null;
+        string? resumeFrom = latest?.Path;
+        // Metrics logged after the checkpoint are logged again by the resumed run.
+        if (latest is { } resumed) MetricsRecorder.TruncateAfter(run.MetricsPath, resumed.Step);
         AnsiConsole.MarkupLine($"{Markup.Escape(experiment.Name)}: {experiment.Algorithm.ToString().ToLowerInvariant()} of {Markup.Escape(config.Model)} on {Markup.Escape(config.TrainFile)}"
             + (resumeFrom is null ? "" : $", resuming from {Markup.Escape(resumeFrom)}") + $" -> {Markup.Escape(run.Path)}");
         ReportSkipped(config.TrainFile, inputs.TrainReport);
@@ -171,13 +174,13 @@ public static class AlignCommand
         AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(file)}: skipped {report.SkippedLines} invalid line(s)[/] of {report.Rows + report.SkippedLines}; first: {Markup.Escape(report.SkipReasons.FirstOrDefault() ?? "")}");
     }
 
-    private static string? LatestCheckpoint(string folder)
+    private static (string Path, int Step)? LatestCheckpoint(string folder)
     {
         if (!Directory.Exists(folder)) return null;
         return Directory.GetDirectories(folder, "checkpoint-*")
-            .Select(path => (path, step: int.TryParse(Path.GetFileName(path)["checkpoint-".Length..], CultureInfo.InvariantCulture, out int s) ? s : -1))
-            .Where(c => c.step >= 0 && File.Exists(Path.Combine(c.path, Trainer.StateFileName)))
-            .OrderByDescending(c => c.step).Select(c => c.path).FirstOrDefault();
+            .Select(path => (Path: path, Step: int.TryParse(Path.GetFileName(path)["checkpoint-".Length..], CultureInfo.InvariantCulture, out int s) ? s : -1))
+            .Where(c => c.Step >= 0 && File.Exists(Path.Combine(c.Path, Trainer.StateFileName)))
+            .OrderByDescending(c => c.Step).Cast<(string Path, int Step)?>().FirstOrDefault();
     }
 
     private static void WriteEvaluations(RunFolder run, IReadOnlyList<AlignmentEvaluation> evaluations)

@@ -91,6 +91,9 @@ public class AlignCommandTests
         Assert.That(code, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("resuming from"));
         Assert.That(File.ReadAllBytes(Path.Combine(run, "model", "model.safetensors")), Is.EqualTo(straight));
+        string[] rows = [.. File.ReadLines(Path.Combine(run, "metrics.csv")).Skip(1).Select(line => string.Join(',', line.Split(',').Take(2)))];
+        Assert.That(rows, Is.Unique, "each step's metrics once: those after the checkpoint were cut before the resumed run logged them again");
+        Assert.That(rows, Does.Contain("4,loss"));
     }
 
     [Test]
