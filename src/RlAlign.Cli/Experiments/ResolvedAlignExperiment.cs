@@ -91,11 +91,7 @@ public sealed record ResolvedAlignExperiment(string Name, string? Description, A
     /// <summary>The resolved configuration as YAML that <see cref="Experiment.Load"/> and <see cref="Resolve"/> read back to the same settings.</summary>
     public string ToYaml(string? header = null)
     {
-        var yaml = new StringBuilder();
-        if (header is not null) yaml.Append("# ").AppendLine(header);
-        yaml.Append("experiment: ").AppendLine(YamlText.Format(Name));
-        if (Description is not null) yaml.Append("description: ").AppendLine(YamlText.Format(Description));
-        yaml.Append("algo: ").AppendLine(ConfigBinder.ToSnakeCase(Algorithm.ToString()));
+        StringBuilder yaml = YamlText.ExperimentHeader(header, Name, Description, ConfigBinder.ToSnakeCase(Algorithm.ToString()));
         object config = (object?)Task ?? Data!;
         AppendSettings(yaml, config, indent: "");
         return yaml.ToString();

@@ -35,11 +35,7 @@ public sealed record ResolvedBcExperiment(string Name, string? Description, BcCo
     /// <summary>The resolved configuration as YAML that <see cref="Experiment.Load"/> reads back to the same settings.</summary>
     public string ToYaml(string? header = null)
     {
-        var yaml = new StringBuilder();
-        if (header is not null) yaml.Append("# ").AppendLine(header);
-        yaml.Append("experiment: ").AppendLine(YamlText.Format(Name));
-        if (Description is not null) yaml.Append("description: ").AppendLine(YamlText.Format(Description));
-        yaml.Append("algo: ").AppendLine(BehaviorCloning.AlgorithmName);
+        StringBuilder yaml = YamlText.ExperimentHeader(header, Name, Description, BehaviorCloning.AlgorithmName);
         foreach ((string key, object? value) in ConfigBinder.Describe(Bc).Concat(ConfigBinder.Describe(Run)))
             yaml.Append(key).Append(": ").AppendLine(YamlText.Format(value));
         return yaml.ToString();

@@ -56,11 +56,7 @@ public sealed record ResolvedExperiment(
     /// <summary>The resolved configuration as YAML that <see cref="Experiment.Load"/> reads back to the same settings.</summary>
     public string ToYaml(string? header = null)
     {
-        var yaml = new StringBuilder();
-        if (header is not null) yaml.Append("# ").AppendLine(header);
-        yaml.Append("experiment: ").AppendLine(YamlText.Format(Name));
-        if (Description is not null) yaml.Append("description: ").AppendLine(YamlText.Format(Description));
-        yaml.Append("algo: ").AppendLine(YamlText.Format(Algo));
+        StringBuilder yaml = YamlText.ExperimentHeader(header, Name, Description, Algo);
         foreach ((string key, object? value) in ConfigBinder.Describe(Ppo).Concat(ConfigBinder.Describe(Run)))
             yaml.Append(key).Append(": ").AppendLine(YamlText.Format(value));
         if (EnvOptionValues.Count > 0)

@@ -1,11 +1,23 @@
 using System.Collections;
 using System.Globalization;
+using System.Text;
 
 namespace RlAlign.Cli.Experiments;
 
 /// <summary>Formats plain values as YAML scalars / flow lists for the resolved config a run writes.</summary>
 public static class YamlText
 {
+    /// <summary>The lines every resolved experiment starts with: an optional comment, then experiment, description and algo.</summary>
+    public static StringBuilder ExperimentHeader(string? header, string name, string? description, string algo)
+    {
+        var yaml = new StringBuilder();
+        if (header is not null) yaml.Append("# ").AppendLine(header);
+        yaml.Append("experiment: ").AppendLine(Format(name));
+        if (description is not null) yaml.Append("description: ").AppendLine(Format(description));
+        yaml.Append("algo: ").AppendLine(Format(algo));
+        return yaml;
+    }
+
     public static string Format(object? value) => value switch
     {
         null => "null",
