@@ -1,3 +1,5 @@
+using RlAlign.Core;
+
 namespace RlAlign.Alignment.Tokenization;
 
 /// <summary>The tokenizer saved in a model folder, whichever kind it is.</summary>
@@ -22,9 +24,11 @@ public static class TokenizerFolder
         {
             string from = Path.Combine(source, name);
             if (!File.Exists(from)) continue;
-            string to = Path.Combine(destination, name), temporary = to + ".tmp";
-            File.Copy(from, temporary, overwrite: true);
-            File.Move(temporary, to, overwrite: true);
+            AtomicFile.Write(Path.Combine(destination, name), target =>
+            {
+                using FileStream source = File.OpenRead(from);
+                source.CopyTo(target);
+            });
         }
     }
 }
