@@ -68,16 +68,28 @@ public static class AlignCommand
                 throw new ArgumentException($"The run in '{resumeFolder}' is a built-in task run, which takes minutes and is not resumable; start it again.");
             // A data run reads its model and data first, so that a bad file leaves no half-made run folder behind.
             using DataInputs? inputs = resolved.IsTask ? null : DataInputs.Read(resolved.Algorithm, resolved.Data!);
-            run ??= RunFolder.Create(parseResult.GetValue(runsDirectory)!, resolved.Subject, resolved.Name, resolved.Seed, DateTime.Now);
-            if (resumeFolder is null)
-                Core.AtomicFile.WriteAllText(run.ConfigPath, resolved.ToYaml($"Resolved configuration of run {run.Name}. Rerun it with: rlalign align {run.ConfigPath}"));
+            run ??= CreateRun(resolved, parseResult.GetValue(runsDirectory)!);
             using var interrupt = new InterruptSignal();
-            return resolved.IsTask ? RunTask(resolved, run, interrupt.Token) : RunData(resolved, inputs!, run, resumeFolder is not null, interrupt.Token);
+            if (!resolved.IsTask) return RunData(resolved, inputs!, run, resumeFolder is not null, interrupt.Token);
+            RunTask(resolved, run, interrupt.Token);
+            return RlAlignCommand.ExitOk;
         });
         return command;
     }
 
-    private static int RunTask(ResolvedAlignExperiment experiment, RunFolder run, CancellationToken cancellationToken)
+    /// <summary>Creates the run folder and writes the resolved config.yaml into it.</summary>
+    internal static RunFolder CreateRun(ResolvedAlignExperiment experiment, string runsDirectory)
+    {
+        RunFolder run = RunFolder.Create(runsDirectory, experiment.Subject, experiment.Name, experiment.Seed, DateTime.Now);
+        Core.AtomicFile.WriteAllText(run.ConfigPath, experiment.ToYaml($"Resolved configuration of run {run.Name}. Rerun it with: rlalign align {run.ConfigPath}"));
+        return run;
+    }
+
+    /// <summary>
+    /// Runs a built-in task experiment into <paramref name="run"/>: the models, evaluation.csv and evaluation.png, and a
+    /// table on the console. Returns the evaluations after SFT and each round, or null when interrupted.
+    /// </summary>
+    internal static IReadOnlyList<AlignmentEvaluation>? RunTask(ResolvedAlignExperiment experiment, RunFolder run, CancellationToken cancellationToken)
     {
         TaskAlignmentConfig config = experiment.Task!;
         AnsiConsole.MarkupLine($"{Markup.Escape(experiment.Name)}: {experiment.Algorithm.ToString().ToLowerInvariant()} on task [bold]{Markup.Escape(config.Task)}[/], seed {config.Seed} -> {Markup.Escape(run.Path)}");
@@ -99,7 +111,7 @@ public static class AlignCommand
             {
                 recorder.Flush();
                 AnsiConsole.MarkupLine($"[yellow]Interrupted.[/] metrics.csv holds the evaluations so far; a task run takes minutes and starts again rather than resuming.");
-                return RlAlignCommand.ExitOk;
+                return null;
             }
             using (model)
             {
@@ -117,7 +129,7 @@ public static class AlignCommand
                 $"{e.FullyCorrectRate:P1}", $"{e.WinRateVsSft:P1}", $"{e.KlToSft:F3}");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"{clock.Elapsed.TotalSeconds:F0} s. Run folder: [bold]{Markup.Escape(run.Path)}[/] (model/ is a Hugging Face folder)");
-        return RlAlignCommand.ExitOk;
+        return evaluations;
     }
 
     private static int RunData(ResolvedAlignExperiment experiment, DataInputs inputs, RunFolder run, bool resuming, CancellationToken cancellationToken)

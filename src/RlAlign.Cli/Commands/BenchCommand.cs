@@ -16,15 +16,19 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var experimentArgument = new Argument<string?>("experiment") { Description = "Experiment file or built-in name (default ppo-cartpole).", Arity = ArgumentArity.ZeroOrOne };
-        var seeds = new Option<int>("--seeds") { Description = "Number of seeds, counting up from the experiment's seed.", DefaultValueFactory = _ => 5 };
+        var experimentsArgument = new Argument<string[]>("experiments")
+        {
+            Description = "Experiment file or built-in name (default ppo-cartpole). Alignment task experiments can be several, run on the same seeds and compared round by round (e.g. apo-tiny dpo-tiny).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var seeds = new Option<int>("--seeds") { Description = "Number of seeds, counting up from the (first) experiment's seed.", DefaultValueFactory = _ => 5 };
         var threshold = new Option<double?>("--threshold") { Description = "Return to reach (default: the env's reward threshold, e.g. 475 for CartPole-v1)." };
         var window = new Option<int>("--window") { Description = "Episodes in the moving mean compared with the threshold.", DefaultValueFactory = _ => 20 };
         var runsDirectory = new Option<string>("--runs-dir") { Description = "Where run folders and the summary are written.", DefaultValueFactory = _ => "runs" };
         var overrides = new ExperimentOverrides();
-        var command = new Command("bench", "Benchmark an experiment over several seeds: threshold reached (and when), SPS, wall time. `bench envs` measures raw env speed.")
+        var command = new Command("bench", "Benchmark an experiment over several seeds: threshold reached (and when), SPS, wall time; alignment experiments: oracle reward per round, paired by seed. `bench envs` measures raw env speed.")
         {
-            experimentArgument, seeds, threshold, window, runsDirectory, EnvBenchCommand.Create(),
+            experimentsArgument, seeds, threshold, window, runsDirectory, EnvBenchCommand.Create(),
         };
         overrides.AddTo(command);
         command.SetAction(parseResult =>
@@ -33,8 +37,21 @@ public static class BenchCommand
             int windowSize = parseResult.GetValue(window);
             if (seedCount <= 0) throw new ArgumentException($"--seeds must be > 0, got {seedCount}.");
             if (windowSize <= 0) throw new ArgumentException($"--window must be > 0, got {windowSize}.");
-            Experiment experiment = Experiment.Load(parseResult.GetValue(experimentArgument) ?? Experiment.DefaultExperiment);
-            overrides.Apply(parseResult, experiment);
+            string[] names = parseResult.GetValue(experimentsArgument) is { Length: > 0 } given ? given : [Experiment.DefaultExperiment];
+            Experiment Load(string name)
+            {
+                Experiment loaded = Experiment.Load(name);
+                overrides.Apply(parseResult, loaded);
+                return loaded;
+            }
+            Experiment experiment = Load(names[0]);
+            if (ResolvedAlignExperiment.IsAlignment(experiment))
+            {
+                if (parseResult.GetValue(threshold) is not null) throw new ArgumentException("--threshold is for training experiments; an alignment benchmark reports the oracle reward of every round.");
+                return AlignBench.Run(names, Load, seedCount, parseResult.GetValue(runsDirectory)!);
+            }
+            if (names.Length > 1)
+                throw new ArgumentException($"bench takes one training experiment (got {names.Length}); several experiments are compared only for alignment tasks, e.g. rlalign bench apo-tiny dpo-tiny.");
             ResolvedExperiment first = ResolvedExperiment.Resolve(experiment);
             double goal = parseResult.GetValue(threshold) ?? Core.Envs.Spec(first.Ppo.EnvId).RewardThreshold
                 ?? throw new ArgumentException($"{first.Ppo.EnvId} has no registered reward threshold; pass --threshold.");

@@ -65,6 +65,44 @@ public class AlignCommandTests
     }
 
     [Test]
+    public async Task BenchRunsEachExperimentOnTheSameSeedsAndSummarisesThemPaired()
+    {
+        var output = new StringWriter();
+        int code = await RlAlignCommand.RunAsync(["bench", "apo-tiny", "dpo-tiny", "--seeds", "2", "--seed", "5", .. TinyTaskRun, "--runs-dir", RunsDirectory], output);
+
+        Assert.That(code, Is.EqualTo(0), output.ToString());
+        string[] runs = [.. Directory.GetDirectories(RunsDirectory).Select(Path.GetFileName).Order()!];
+        Assert.That(runs, Has.Length.EqualTo(4));
+        Assert.That(runs.Select(r => r.Split("__")[1] + "/" + r.Split("__")[2]), Is.EqualTo(new[] { "apo-tiny/5", "apo-tiny/6", "dpo-tiny/5", "dpo-tiny/6" }));
+        string summary = File.ReadAllText(Directory.GetFiles(RunsDirectory, "bench__arithmetic__apo-tiny_vs_dpo-tiny__*.md").Single());
+        Assert.That(File.Exists(Path.ChangeExtension(Directory.GetFiles(RunsDirectory, "bench__*.md").Single(), ".png")), Is.True);
+        Assert.That(summary, Does.Contain("2 seeds (5, 6), rounds 0 (after SFT) to 2"));
+
+        // The summary's per-seed rewards are the runs' own evaluation.csv values at the last round.
+        foreach (string run in runs)
+        {
+            string[] last = File.ReadAllLines(Path.Combine(RunsDirectory, run, "evaluation.csv"))[^1].Split(',');
+            double reward = double.Parse(last[1], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.That(summary, Does.Contain(reward.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)), run);
+        }
+        // Same seed, same SFT model: round 0 is identical, so the paired difference there is exactly zero.
+        Assert.That(summary, Does.Match(@"\| 0 \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| 0\.000 ± 0\.000 \| 0/2 \|"));
+    }
+
+    [Test]
+    public async Task BenchRejectsADataExperimentBeforeRunningAnything()
+    {
+        string experiment = Path.Combine(_directory, "data.yaml");
+        File.WriteAllText(experiment, "experiment: data\nalgo: dpo\nmodel: nowhere\ntrain_file: pairs.jsonl\n");
+        var output = new StringWriter();
+        int code = await RlAlignCommand.RunAsync(["bench", "apo-tiny", experiment, "--runs-dir", RunsDirectory], output);
+
+        Assert.That(code, Is.Not.EqualTo(0));
+        Assert.That(output.ToString(), Does.Contain("trains on data (train_file)"));
+        Assert.That(Directory.Exists(RunsDirectory), Is.False, "nothing ran");
+    }
+
+    [Test]
     public async Task TaskRunsAreReproducibleFromTheirSeed()
     {
         string[] Evaluations() => File.ReadAllLines(Path.Combine(Directory.GetDirectories(RunsDirectory).OrderBy(d => Directory.GetCreationTimeUtc(d)).Last(), "evaluation.csv"));
