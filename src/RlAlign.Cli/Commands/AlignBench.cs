@@ -56,14 +56,59 @@ internal static class AlignBench
             return RlAlignCommand.ExitOk;
         }
 
-        string stem = Path.Combine(runsDirectory, $"bench__{experiments[0].Subject}__{string.Join("_vs_", experiments.Select(e => e.Name))}__{DateTime.Now:yyyyMMdd-HHmmss}");
+        Write(new AlignBenchSummary(runs), experiments[0].Subject, experiments.Select(e => e.Name), runsDirectory);
+        return RlAlignCommand.ExitOk;
+    }
+
+    /// <summary>
+    /// Summarises finished task runs instead of running new ones, e.g. the runs of benches that ran side by side on
+    /// different seeds. Runs are matched by the <c>experiment</c> name in their config.yaml; the latest run of an
+    /// experiment and seed counts.
+    /// </summary>
+    public static int Summarize(IReadOnlyList<string> experimentNames, IReadOnlyList<string> runDirectories, string outputDirectory)
+    {
+        var found = new Dictionary<(string Experiment, long Seed), (string Folder, IReadOnlyList<AlignmentEvaluation> Evaluations)>();
+        string? task = null;
+        foreach (string directory in runDirectories)
+        {
+            if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"--from-runs: the folder '{directory}' does not exist.");
+            foreach (string folder in Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
+            {
+                string config = Path.Combine(folder, "config.yaml"), evaluations = Path.Combine(folder, AlignCommand.EvaluationFileName);
+                if (!File.Exists(config) || !File.Exists(evaluations)) continue;
+                ResolvedAlignExperiment resolved = ResolvedAlignExperiment.Resolve(Experiment.Load(config));
+                if (!experimentNames.Contains(resolved.Name)) continue;
+                task ??= resolved.Subject;
+                // Folder names end with the start time, so the ordinal order puts a rerun after the run it repeats.
+                found[(resolved.Name, resolved.Seed)] = (folder, AlignCommand.ReadEvaluations(evaluations));
+            }
+        }
+        foreach (string name in experimentNames)
+            if (!found.Keys.Any(k => k.Experiment == name))
+                throw new ArgumentException($"--from-runs: no finished run of experiment '{name}' (a folder with config.yaml and evaluation.csv) in {string.Join(", ", runDirectories)}.");
+        var runs = found.OrderBy(f => f.Key.Seed).ThenBy(f => IndexOf(experimentNames, f.Key.Experiment))
+            .Select(f => new AlignBenchRun(f.Key.Experiment, f.Key.Seed, f.Value.Evaluations)).ToList();
         var summary = new AlignBenchSummary(runs);
-        AtomicFile.WriteAllText(stem + ".md", summary.ToMarkdown(experiments[0].Subject));
-        summary.SavePlot(stem + ".png");
+        if (summary.Seeds.Count == 0) throw new ArgumentException($"--from-runs: no seed was run by every one of {string.Join(", ", experimentNames)}.");
+        Write(summary, task!, experimentNames, outputDirectory);
+        return RlAlignCommand.ExitOk;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++) if (names[i] == name) return i;
+        return -1;
+    }
+
+    private static void Write(AlignBenchSummary summary, string task, IEnumerable<string> experimentNames, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        string stem = Path.Combine(directory, $"bench__{task}__{string.Join("_vs_", experimentNames)}__{DateTime.Now:yyyyMMdd-HHmmss}");
+        AtomicFile.WriteAllText(stem + ".md", summary.ToMarkdown(task));
+        summary.SavePlots(stem + ".png", stem + "-difference.png");
         AnsiConsole.WriteLine();
         AnsiConsole.Write(summary.RewardTable());
-        AnsiConsole.MarkupLine($"Summary written to [bold]{Markup.Escape(stem)}.md[/] and its plot to [bold]{Markup.Escape(stem)}.png[/]");
-        return RlAlignCommand.ExitOk;
+        AnsiConsole.MarkupLine($"Summary written to [bold]{Markup.Escape(stem)}.md[/], plots to [bold]{Markup.Escape(stem)}.png[/] and [bold]-difference.png[/]");
     }
 
     private static ResolvedAlignExperiment Resolve(string name, Experiment experiment)
@@ -182,34 +227,49 @@ public sealed class AlignBenchSummary
         return table;
     }
 
-    /// <summary>Mean oracle reward per round with a ± one standard error band, one line per experiment.</summary>
-    public void SavePlot(string path)
+    /// <summary>
+    /// Mean oracle reward per round with a ± one standard error band, one line per experiment; with two or more
+    /// experiments, a second PNG (<paramref name="differencePath"/>) shows the paired differences, whose errors are smaller.
+    /// </summary>
+    public void SavePlots(string path, string differencePath)
     {
-        var plot = new Plot();
-        Color[] palette = [Colors.SteelBlue, Colors.DarkOrange, Colors.SeaGreen, Colors.Crimson, Colors.SlateGray];
         double[] rounds = [.. Enumerable.Range(0, Rounds).Select(r => (double)r)];
-        for (int i = 0; i < Experiments.Count; i++)
+        Func<AlignmentEvaluation, double> reward = Metrics[0].Value;
+        var curves = Experiments.Select(e => (Label: e, Points: Enumerable.Range(0, Rounds).Select(r => Mean(e, r, reward)).ToArray())).ToList();
+        Save(path, curves, $"Oracle reward, mean ± s.e. over {Seeds.Count} seeds", "oracle reward");
+        if (Experiments.Count < 2) return;
+        var differences = Experiments.Skip(1).Select(other => (Label: $"{Experiments[0]} − {other}",
+            Points: Enumerable.Range(0, Rounds).Select(r => Difference(Experiments[0], other, r, reward)).Select(d => (d.Mean, d.StandardError)).ToArray())).ToList();
+        Save(differencePath, differences, $"Paired difference in oracle reward, mean ± s.e. over {Seeds.Count} seeds", "reward difference", zeroLine: true);
+
+        void Save(string file, List<(string Label, (double Mean, double Error)[] Points)> series, string title, string yLabel, bool zeroLine = false)
         {
-            (double Mean, double Error)[] points = [.. Enumerable.Range(0, Rounds).Select(r => Mean(Experiments[i], r, Metrics[0].Value))];
-            Color color = palette[i % palette.Length];
+            var plot = new Plot();
+            Color[] palette = [Colors.SteelBlue, Colors.DarkOrange, Colors.SeaGreen, Colors.Crimson, Colors.SlateGray];
+            if (zeroLine) plot.Add.HorizontalLine(0, 1, Colors.Black, LinePattern.Dashed);
+            // Bands first, so that no band tints another series' line.
             if (Seeds.Count > 1)
+                for (int i = 0; i < series.Count; i++)
+                {
+                    var band = plot.Add.FillY(rounds, [.. series[i].Points.Select(p => p.Mean - p.Error)], [.. series[i].Points.Select(p => p.Mean + p.Error)]);
+                    band.FillColor = palette[i % palette.Length].WithAlpha(0.2);
+                    band.LineWidth = 0;
+                }
+            for (int i = 0; i < series.Count; i++)
             {
-                var band = plot.Add.FillY(rounds, [.. points.Select(p => p.Mean - p.Error)], [.. points.Select(p => p.Mean + p.Error)]);
-                band.FillColor = color.WithAlpha(0.2);
-                band.LineWidth = 0;
+                var line = plot.Add.Scatter(rounds, [.. series[i].Points.Select(p => p.Mean)]);
+                line.Color = palette[i % palette.Length];
+                line.LineWidth = 2;
+                line.MarkerSize = 6;
+                line.LegendText = series[i].Label;
             }
-            var line = plot.Add.Scatter(rounds, [.. points.Select(p => p.Mean)]);
-            line.Color = color;
-            line.LineWidth = 2;
-            line.MarkerSize = 6;
-            line.LegendText = Experiments[i];
+            plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+            plot.Title(title);
+            plot.XLabel("round (0 = after SFT)");
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
+            plot.YLabel(yLabel);
+            LearningCurve.SaveAtomically(plot, file);
         }
-        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
-        plot.Title($"Oracle reward, mean ± s.e. over {Seeds.Count} seeds");
-        plot.XLabel("round (0 = after SFT)");
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
-        plot.YLabel("oracle reward");
-        LearningCurve.SaveAtomically(plot, path);
     }
 
     private AlignBenchRun Run(string experiment, long seed) => _runs.First(r => r.Seed == seed && r.Experiment == experiment);

@@ -204,6 +204,25 @@ public static class AlignCommand
         Core.AtomicFile.WriteAllText(Path.Combine(run.Path, EvaluationFileName), csv.ToString());
     }
 
+    /// <summary>Reads a task run's evaluation.csv back; errors name the file and line.</summary>
+    internal static IReadOnlyList<AlignmentEvaluation> ReadEvaluations(string path)
+    {
+        string[] lines = File.ReadAllLines(path);
+        const string header = "round,oracle_reward,oracle_reward_stderr,fully_correct,win_rate_vs_sft,kl_to_sft";
+        if (lines.Length == 0 || lines[0] != header) throw new FormatException($"{path}:1: expected the header '{header}'.");
+        var evaluations = new List<AlignmentEvaluation>();
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            string[] cells = lines[i].Split(',');
+            double[] values = new double[cells.Length];
+            if (cells.Length != 6 || !cells.Select((c, k) => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out values[k])).All(ok => ok))
+                throw new FormatException($"{path}:{i + 1}: expected 6 numbers (round and five metrics), got '{lines[i]}'.");
+            evaluations.Add(new AlignmentEvaluation((int)values[0], values[1], values[2], values[3], values[4], values[5]));
+        }
+        return evaluations;
+    }
+
     /// <summary>A data run's model, tokenizer and examples, read in full before anything is written.</summary>
     private sealed class DataInputs : IDisposable
     {

@@ -25,10 +25,11 @@ public static class BenchCommand
         var threshold = new Option<double?>("--threshold") { Description = "Return to reach (default: the env's reward threshold, e.g. 475 for CartPole-v1)." };
         var window = new Option<int>("--window") { Description = "Episodes in the moving mean compared with the threshold.", DefaultValueFactory = _ => 20 };
         var runsDirectory = new Option<string>("--runs-dir") { Description = "Where run folders and the summary are written.", DefaultValueFactory = _ => "runs" };
+        var fromRuns = new Option<string[]>("--from-runs") { AllowMultipleArgumentsPerToken = true, Description = "Alignment experiments only: summarise the finished runs in these folders (e.g. of benches run side by side) instead of running new ones." };
         var overrides = new ExperimentOverrides();
         var command = new Command("bench", "Benchmark an experiment over several seeds: threshold reached (and when), SPS, wall time; alignment experiments: oracle reward per round, paired by seed. `bench envs` measures raw env speed.")
         {
-            experimentsArgument, seeds, threshold, window, runsDirectory, EnvBenchCommand.Create(),
+            experimentsArgument, seeds, threshold, window, runsDirectory, fromRuns, EnvBenchCommand.Create(),
         };
         overrides.AddTo(command);
         command.SetAction(parseResult =>
@@ -38,6 +39,11 @@ public static class BenchCommand
             if (seedCount <= 0) throw new ArgumentException($"--seeds must be > 0, got {seedCount}.");
             if (windowSize <= 0) throw new ArgumentException($"--window must be > 0, got {windowSize}.");
             string[] names = parseResult.GetValue(experimentsArgument) is { Length: > 0 } given ? given : [Experiment.DefaultExperiment];
+            if (parseResult.GetValue(fromRuns) is { Length: > 0 } folders)
+            {
+                if (overrides.AnyGiven(parseResult)) throw new ArgumentException("--from-runs summarises runs as they were configured; it takes no --set, --seed or other setting.");
+                return AlignBench.Summarize(names, folders, parseResult.GetValue(runsDirectory)!);
+            }
             Experiment Load(string name)
             {
                 Experiment loaded = Experiment.Load(name);

@@ -87,6 +87,12 @@ public class AlignCommandTests
         }
         // Same seed, same SFT model: round 0 is identical, so the paired difference there is exactly zero.
         Assert.That(summary, Does.Match(@"\| 0 \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| 0\.000 ± 0\.000 \| 0/2 \|"));
+
+        // --from-runs summarises the same finished runs to the same table.
+        string again = Path.Combine(_directory, "again");
+        code = await RlAlignCommand.RunAsync(["bench", "apo-tiny", "dpo-tiny", "--from-runs", RunsDirectory, "--runs-dir", again], output);
+        Assert.That(code, Is.EqualTo(0), output.ToString());
+        Assert.That(File.ReadAllText(Directory.GetFiles(again, "bench__arithmetic__apo-tiny_vs_dpo-tiny__*.md").Single()), Is.EqualTo(summary));
     }
 
     [Test]
