@@ -130,8 +130,8 @@ internal sealed class Gpt2Block : nn.Module
 
     public Tensor Forward(Tensor hidden, AttentionLayout layout)
     {
-        hidden = hidden + _attn.Forward(_ln1.forward(hidden), layout);
-        return hidden + _mlp.forward(_ln2.forward(hidden));
+        hidden = ResidualSum.Add(hidden, _attn.Forward(_ln1.forward(hidden), layout));
+        return ResidualSum.Add(hidden, _mlp.forward(_ln2.forward(hidden)));
     }
 }
 
@@ -163,8 +163,21 @@ internal sealed class Gpt2Transformer : nn.Module
 
     public Tensor Forward(Tensor inputIds, Tensor positionIds, AttentionLayout layout)
     {
-        Tensor hidden = _wte.forward(inputIds) + _wpe.forward(positionIds);
+        Tensor hidden = ResidualSum.Add(_wte.forward(inputIds), _wpe.forward(positionIds));
         foreach (Gpt2Block block in _h) hidden = block.Forward(hidden, layout);
         return _lnF.forward(hidden);
     }
+}
+
+/// <summary>
+/// <c>a + b</c> with a Scalar alpha that lives as long as the process. TorchSharp's <c>a + b</c> passes a freshly
+/// converted Scalar whose only reference ends once its native handle is read; a garbage collection started by another
+/// thread during the native call can then finalize it, and libtorch reads a freed Scalar ("Expected false to be true …
+/// toFloat", seen once in about a hundred alignment runs). These sums run several times per forward pass.
+/// </summary>
+internal static class ResidualSum
+{
+    private static readonly Scalar One = 1.ToScalar();
+
+    public static Tensor Add(Tensor left, Tensor right) => left.add(right, One);
 }
