@@ -159,6 +159,37 @@ public sealed class Gpt2ModelTests
         Assert.That(SequenceLogProbs.Window(model, ids, attention, zeros_like(completion)).LogProbs.shape[1], Is.EqualTo(0));
     }
 
+    [Test]
+    public void Bf16MatmulsStayCloseToFloat32AndKeepFloat32Gradients()
+    {
+        using var scope = NewDisposeScope();
+        using var model = TestModels.Tiny(seed: 7);
+        Tensor ids = TestModels.Ids([[1, 5, 9, 13, 2, 0], [2, 6, 10, 14, 3, 4]]);
+        Tensor completion = TestModels.Ids([[0, 0, 0, 1, 1, 0], [0, 0, 1, 1, 1, 1]]);
+        Tensor exact = SequenceLogProbs.Sum(model, ids, null, completion);
+        var exactGradients = Gradients(model, () => exact.sum());
+
+        model.Bf16Matmuls = true;
+        Tensor rounded = SequenceLogProbs.Sum(model, ids, null, completion);
+        var roundedGradients = Gradients(model, () => rounded.sum());
+        Tensor roundedLogits = model.Forward(ids);
+        model.Bf16Matmuls = false;
+
+        // bfloat16 keeps 8 bits of mantissa: close to float32, but not equal (so the switch does take effect).
+        Assert.That(rounded.dtype, Is.EqualTo(ScalarType.Float32));
+        Assert.That(rounded.allclose(exact, rtol: 0.02, atol: 0.02), Is.True);
+        Assert.That(rounded.eq(exact).all().item<bool>(), Is.False);
+        Assert.That(roundedLogits.allclose(model.Forward(ids), rtol: 0.02, atol: 0.02), Is.True);
+        foreach (var (name, gradient) in exactGradients)
+        {
+            Tensor other = roundedGradients[name];
+            Assert.That(other.dtype, Is.EqualTo(ScalarType.Float32), name);
+            double cosine = (other * gradient).sum().item<float>() / (other.norm().item<float>() * gradient.norm().item<float>() + 1e-12);
+            Assert.That(cosine, Is.GreaterThan(0.99), name);
+        }
+        Assert.That(model.parameters().All(p => p.dtype == ScalarType.Float32), Is.True);
+    }
+
     private static Dictionary<string, Tensor> Gradients(Gpt2LMHeadModel model, Func<Tensor> loss)
     {
         model.zero_grad();

@@ -28,6 +28,10 @@ public sealed class LmBenchmarks
     [TestCase("small", 1, "completion")]
     [TestCase("small", 2, "full")]
     [TestCase("small", 2, "completion")]
+    // "bf16": the trainers' path with the matrix products in bfloat16 (Gpt2LMHeadModel.Bf16Matmuls), as TRL's bf16=True.
+    [TestCase("tiny", 1, "bf16")]
+    [TestCase("small", 1, "bf16")]
+    [TestCase("small", 2, "bf16")]
     public void DpoStep(string size, int threads, string head)
     {
         Gpt2Config config = ConfigOf(size);
@@ -38,6 +42,7 @@ public sealed class LmBenchmarks
             using var policy = Gpt2LMHeadModel.Create(config, new Generator(1));
             using var reference = Gpt2LMHeadModel.Create(config, new Generator(1));
             foreach (var parameter in reference.parameters()) parameter.requires_grad = false;
+            policy.Bf16Matmuls = reference.Bf16Matmuls = head == "bf16";
             using var optimizer = optim.AdamW(policy.parameters(), lr: 1e-5, weight_decay: 0);
             var generator = new Generator(2);
             // Chosen rows then rejected rows, sharing each pair's prompt; the loss mask covers the 64 completion tokens.

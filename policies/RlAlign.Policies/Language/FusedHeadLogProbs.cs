@@ -21,11 +21,12 @@ internal sealed class FusedHeadLogProbs : autograd.SingleTensorFunction<FusedHea
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (hidden, weight, targets, extras) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (HeadExtras)vars[3]);
-        Tensor logits = hidden.matmul(weight.t());
+        Tensor logits = Product(hidden, weight.t(), extras.Bf16);
         Tensor logSumExp = logits.logsumexp(1, keepdim: true);
         Tensor logProbs = logits.gather(1, targets.unsqueeze(1)).sub_(logSumExp).squeeze(1);
         if (extras.WantArgmax) extras.Argmax = logits.argmax(1);
         ctx.save_for_backward([hidden, weight, targets, logits, logSumExp]);
+        ctx.save_data("extras", extras);
         return logProbs;
     }
 
@@ -36,14 +37,22 @@ internal sealed class FusedHeadLogProbs : autograd.SingleTensorFunction<FusedHea
         Tensor g = gradient.unsqueeze(1);
         // Over the saved logits: softmax, times −g, plus g at each row's target.
         Tensor gradLogits = logits.sub_(logSumExp).exp_().mul_(g.neg()).scatter_add_(1, targets.unsqueeze(1), g);
-        return [gradLogits.matmul(weight), gradLogits.t().matmul(hidden), null!, null!];
+        bool bf16 = ((HeadExtras)ctx.get_data("extras")).Bf16;
+        return [Product(gradLogits, weight, bf16), Product(gradLogits.t(), hidden, bf16), null!, null!];
     }
+
+    // In bfloat16 the product's inputs are rounded and its result widened back, as autocast does.
+    private static Tensor Product(Tensor left, Tensor right, bool bf16)
+        => bf16 ? left.to(ScalarType.BFloat16).matmul(right.to(ScalarType.BFloat16)).to(ScalarType.Float32) : left.matmul(right);
 }
 
 /// <summary>What <see cref="FusedHeadLogProbs"/> can also compute from the logits it never returns (a sweep over them, so only on request).</summary>
 internal sealed class HeadExtras
 {
     public bool WantArgmax { get; init; }
+
+    /// <summary>Run the head's matrix products in bfloat16 (<see cref="Gpt2LMHeadModel.Bf16Matmuls"/>).</summary>
+    public bool Bf16 { get; init; }
 
     public Tensor? Argmax { get; set; }
 }

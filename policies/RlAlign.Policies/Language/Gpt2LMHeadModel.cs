@@ -18,16 +18,29 @@ namespace RlAlign.Policies.Language;
 public sealed partial class Gpt2LMHeadModel : nn.Module
 {
     private readonly Gpt2Transformer _transformer;
+    private readonly MatmulPrecision _precision = new();
 
     private Gpt2LMHeadModel(Gpt2Config config) : base(nameof(Gpt2LMHeadModel))
     {
         config.Validate();
         Config = config;
-        _transformer = new Gpt2Transformer(config);
+        _transformer = new Gpt2Transformer(config, _precision);
         register_module("transformer", _transformer);
     }
 
     public Gpt2Config Config { get; }
+
+    /// <summary>
+    /// Runs the matrix products (every Conv1D layer and the output head, forward and backward) in bfloat16, as PyTorch's
+    /// CPU autocast does; parameters, gradients, LayerNorms, softmaxes and log-probabilities stay float32. On CPUs with
+    /// AVX512-BF16 these products run about 4× faster; values differ from float32 by bfloat16's rounding (8-bit
+    /// mantissa). Off by default.
+    /// </summary>
+    public bool Bf16Matmuls
+    {
+        get => _precision.Bf16;
+        set => _precision.Bf16 = value;
+    }
 
     /// <summary>The token embedding, [vocab_size, n_embd]; also the output head's weight.</summary>
     public Tensor TokenEmbedding => _transformer.Wte.weight!;
@@ -80,7 +93,9 @@ public sealed partial class Gpt2LMHeadModel : nn.Module
     }
 
     /// <summary>The tied output head: <paramref name="hidden"/> [..., n_embd] times the token embedding, giving [..., vocab_size].</summary>
-    public Tensor Logits(Tensor hidden) => matmul(hidden, TokenEmbedding.t());
+    public Tensor Logits(Tensor hidden) => Bf16Matmuls
+        ? matmul(hidden.to(ScalarType.BFloat16), TokenEmbedding.to(ScalarType.BFloat16).t()).to(ScalarType.Float32)
+        : matmul(hidden, TokenEmbedding.t());
 
     /// <summary>
     /// log p(token_t | tokens before t) for t = 1..T-1, shape [batch, T - 1]: the per-token log-probabilities that

@@ -12,9 +12,11 @@ internal sealed class Conv1D : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter _weight;
     private readonly Parameter _bias;
+    private readonly MatmulPrecision _precision;
 
-    public Conv1D(long inputs, long outputs) : base(nameof(Conv1D))
+    public Conv1D(long inputs, long outputs, MatmulPrecision precision) : base(nameof(Conv1D))
     {
+        _precision = precision;
         _weight = new Parameter(empty(inputs, outputs));
         _bias = new Parameter(zeros(outputs));
         register_parameter("weight", _weight);
@@ -28,7 +30,9 @@ internal sealed class Conv1D : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         long[] outputShape = [.. input.shape[..^1], _weight.shape[1]];
-        return _bias.addmm(input.reshape(-1, _weight.shape[0]), _weight).view(outputShape);
+        Tensor rows = input.reshape(-1, _weight.shape[0]);
+        if (!_precision.Bf16) return _bias.addmm(rows, _weight).view(outputShape);
+        return _bias.to(ScalarType.BFloat16).addmm(rows.to(ScalarType.BFloat16), _weight.to(ScalarType.BFloat16)).to(ScalarType.Float32).view(outputShape);
     }
 }
 
@@ -43,13 +47,13 @@ internal sealed class Gpt2Attention : nn.Module
     private readonly int _heads;
     private readonly int _width;
 
-    public Gpt2Attention(Gpt2Config config, int layer) : base(nameof(Gpt2Attention))
+    public Gpt2Attention(Gpt2Config config, int layer, MatmulPrecision precision) : base(nameof(Gpt2Attention))
     {
         _layer = layer;
         _heads = config.NHead;
         _width = config.NEmbd;
-        _cAttn = new Conv1D(config.NEmbd, 3 * config.NEmbd);
-        _cProj = new Conv1D(config.NEmbd, config.NEmbd);
+        _cAttn = new Conv1D(config.NEmbd, 3 * config.NEmbd, precision);
+        _cProj = new Conv1D(config.NEmbd, config.NEmbd, precision);
         register_module("c_attn", _cAttn);
         register_module("c_proj", _cProj);
     }
@@ -79,10 +83,10 @@ internal sealed class Gpt2Mlp : nn.Module<Tensor, Tensor>
     private readonly Conv1D _cProj;
     private readonly Func<Tensor, Tensor> _activation;
 
-    public Gpt2Mlp(Gpt2Config config) : base(nameof(Gpt2Mlp))
+    public Gpt2Mlp(Gpt2Config config, MatmulPrecision precision) : base(nameof(Gpt2Mlp))
     {
-        _cFc = new Conv1D(config.NEmbd, config.InnerSize);
-        _cProj = new Conv1D(config.InnerSize, config.NEmbd);
+        _cFc = new Conv1D(config.NEmbd, config.InnerSize, precision);
+        _cProj = new Conv1D(config.InnerSize, config.NEmbd, precision);
         register_module("c_fc", _cFc);
         register_module("c_proj", _cProj);
         _activation = Activation(config.ActivationFunction);
@@ -112,12 +116,12 @@ internal sealed class Gpt2Block : nn.Module
     private readonly LayerNorm _ln2;
     private readonly Gpt2Mlp _mlp;
 
-    public Gpt2Block(Gpt2Config config, int layer) : base(nameof(Gpt2Block))
+    public Gpt2Block(Gpt2Config config, int layer, MatmulPrecision precision) : base(nameof(Gpt2Block))
     {
         _ln1 = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon);
-        _attn = new Gpt2Attention(config, layer);
+        _attn = new Gpt2Attention(config, layer, precision);
         _ln2 = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon);
-        _mlp = new Gpt2Mlp(config);
+        _mlp = new Gpt2Mlp(config, precision);
         register_module("ln_1", _ln1);
         register_module("attn", _attn);
         register_module("ln_2", _ln2);
@@ -143,11 +147,11 @@ internal sealed class Gpt2Transformer : nn.Module
     private readonly ModuleList<Gpt2Block> _h;
     private readonly LayerNorm _lnF;
 
-    public Gpt2Transformer(Gpt2Config config) : base(nameof(Gpt2Transformer))
+    public Gpt2Transformer(Gpt2Config config, MatmulPrecision precision) : base(nameof(Gpt2Transformer))
     {
         _wte = nn.Embedding(config.VocabSize, config.NEmbd);
         _wpe = nn.Embedding(config.NPositions, config.NEmbd);
-        _h = nn.ModuleList(Enumerable.Range(0, config.NLayer).Select(layer => new Gpt2Block(config, layer)).ToArray());
+        _h = nn.ModuleList(Enumerable.Range(0, config.NLayer).Select(layer => new Gpt2Block(config, layer, precision)).ToArray());
         _lnF = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon);
         register_module("wte", _wte);
         register_module("wpe", _wpe);
@@ -167,6 +171,12 @@ internal sealed class Gpt2Transformer : nn.Module
         foreach (Gpt2Block block in _h) hidden = block.Forward(hidden, layout);
         return _lnF.forward(hidden);
     }
+}
+
+/// <summary>Whether a model's matrix products run in bfloat16 (see <see cref="Gpt2LMHeadModel.Bf16Matmuls"/>); shared by all its layers.</summary>
+internal sealed class MatmulPrecision
+{
+    public bool Bf16 { get; set; }
 }
 
 /// <summary>

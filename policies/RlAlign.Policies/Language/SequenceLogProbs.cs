@@ -76,7 +76,7 @@ public static class SequenceLogProbs
         long batch = inputIds.shape[0];
         Tensor targets = inputIds.narrow(1, first, length);
         Tensor rows = hidden.narrow(1, first - 1, length).reshape(batch * length, hidden.shape[2]);
-        var extras = new HeadExtras { WantArgmax = predictions };
+        var extras = new HeadExtras { WantArgmax = predictions, Bf16 = model.Bf16Matmuls };
         Tensor logProbs = FusedHeadLogProbs.Compute(rows, model.TokenEmbedding, targets.reshape(batch * length), extras).view(batch, length);
         Tensor mask = lossMask.narrow(1, first, length);
         // Σ_v hidden·W_v = hidden·(Σ_v W_v): the logit sums without another sweep over the logits.

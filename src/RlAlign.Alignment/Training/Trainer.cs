@@ -34,6 +34,7 @@ public abstract class Trainer : IDisposable
     private int _orderEpoch = -1;
     private long _numTokens;
     private bool _disposed;
+    private readonly bool _bf16Before;
 
     protected Trainer(Gpt2LMHeadModel model, TrainingConfig config, int trainExampleCount, IMetricsSink? metrics)
     {
@@ -43,6 +44,8 @@ public abstract class Trainer : IDisposable
         if (trainExampleCount < 1) throw new ArgumentException("The training set is empty.", nameof(trainExampleCount));
         Model = model;
         _config = config;
+        _bf16Before = model.Bf16Matmuls;
+        if (config.Bf16) model.Bf16Matmuls = true;
         _sink = metrics;
         TrainExampleCount = trainExampleCount;
         MicroBatchesPerEpoch = (trainExampleCount + config.PerDeviceTrainBatchSize - 1) / config.PerDeviceTrainBatchSize;
@@ -296,6 +299,7 @@ public abstract class Trainer : IDisposable
     internal static Gpt2LMHeadModel FrozenCopy(Gpt2LMHeadModel model)
     {
         var copy = Gpt2LMHeadModel.Create(model.Config);
+        copy.Bf16Matmuls = model.Bf16Matmuls;
         copy.to(model.Device);
         CopyParameters(model, copy);
         foreach (Parameter parameter in copy.parameters()) parameter.requires_grad = false;
@@ -306,7 +310,11 @@ public abstract class Trainer : IDisposable
     protected virtual void Dispose(bool disposing)
     {
         if (_disposed) return;
-        if (disposing) _optimizer.Dispose();
+        if (disposing)
+        {
+            _optimizer.Dispose();
+            Model.Bf16Matmuls = _bf16Before;
+        }
         _disposed = true;
     }
 

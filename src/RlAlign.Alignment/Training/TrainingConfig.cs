@@ -54,6 +54,13 @@ public abstract record TrainingConfig
     /// <summary>Warm-up steps; when > 0 it overrides <see cref="WarmupRatio"/>.</summary>
     public int WarmupSteps { get; init; }
 
+    /// <summary>
+    /// Hugging Face's <c>bf16</c>: while the trainer lives, the model's matrix products run in bfloat16 with float32
+    /// parameters, gradients and optimizer state (<see cref="Policies.Language.Gpt2LMHeadModel.Bf16Matmuls"/>); about
+    /// 2× faster per step on CPUs with AVX512-BF16.
+    /// </summary>
+    public bool Bf16 { get; init; }
+
     /// <summary>Seeds the data order (a fresh shuffle each epoch) and any sampling.</summary>
     public int Seed { get; init; } = 42;
 

@@ -12,6 +12,19 @@ public sealed class SftTrainerTests
     };
 
     [Test]
+    public void Bf16SwitchesTheModelsMatmulsForTheTrainersLifetime()
+    {
+        using var model = Tiny.Model();
+        SftExample[] data = Tiny.Demonstrations(4);
+        using (var trainer = new SftTrainer(model, Tiny.Tokenizer, data, OneStep(4) with { Bf16 = true, LearningRate = 1e-3 }))
+        {
+            Assert.That(model.Bf16Matmuls, Is.True);
+            Assert.That(double.IsFinite(trainer.Train().LastMetrics["loss"]), Is.True);
+        }
+        Assert.That(model.Bf16Matmuls, Is.False, "restored when the trainer is disposed");
+    }
+
+    [Test]
     public void LossIsTheMeanCrossEntropyOfTheCompletionTokensOnly()
     {
         SftExample[] data = Tiny.Demonstrations(4);
