@@ -77,7 +77,8 @@ public static class PpoPolicies
             throw new CheckpointException(path, $"holds a BabyAI policy that differs from this run's ({differences}); set these to match the checkpoint.");
     }
 
-    private static string OptionDifferences(BabyAIPolicyOptions saved, BabyAIPolicyOptions current)
+    /// <summary>The BabyAI policy settings in which a checkpoint's policy differs from this run's, by their YAML names ("" when none).</summary>
+    internal static string OptionDifferences(BabyAIPolicyOptions saved, BabyAIPolicyOptions current)
     {
         var differences = new List<string>();
         void Compare<T>(string name, T savedValue, T currentValue)

@@ -189,20 +189,9 @@ public sealed class BehaviorCloning : IDisposable
             if (envId != Config.EnvId)
                 throw new CheckpointException(path, $"is from env '{envId}', but this run trains on '{Config.EnvId}'.");
             int epoch = reader.ReadInt32();
-            BabyAIPolicyOptions options = ReadPolicyOptions(reader);
-            var differences = new List<string>();
-            void Compare<T>(string name, T saved, T current)
-            {
-                if (!EqualityComparer<T>.Default.Equals(saved, current)) differences.Add($"{name}: checkpoint {saved}, this run {current}");
-            }
-            BabyAIPolicyOptions expected = Config.PolicyOptions;
-            Compare("mission_encoder", options.MissionEncoder, expected.MissionEncoder);
-            Compare("word_size", options.WordSize, expected.WordSize);
-            Compare("channels", options.Channels, expected.Channels);
-            Compare("film_layers", options.FilmLayers, expected.FilmLayers);
-            Compare("head_size", options.HeadSize, expected.HeadSize);
-            if (differences.Count > 0)
-                throw new CheckpointException(path, $"holds a policy of another shape ({string.Join("; ", differences)}).");
+            string shapeDifferences = PpoPolicies.OptionDifferences(ReadPolicyOptions(reader), Config.PolicyOptions);
+            if (shapeDifferences.Length > 0)
+                throw new CheckpointException(path, $"holds a policy of another shape ({shapeDifferences}).");
             if (epoch > Config.Epochs)
                 throw new CheckpointException(path, $"was saved after {epoch} epochs, more than this run's epochs ({Config.Epochs}).");
             ModuleState.Read(reader, Policy);
@@ -210,6 +199,11 @@ public sealed class BehaviorCloning : IDisposable
                 throw new CheckpointException(path, "holds only the policy (an older bc checkpoint without the optimizer state): it can be evaluated but not resumed.");
             long seed = reader.ReadInt64();
             int batchSize = reader.ReadInt32(), samples = reader.ReadInt32();
+            var differences = new List<string>();
+            void Compare<T>(string name, T saved, T current)
+            {
+                if (!EqualityComparer<T>.Default.Equals(saved, current)) differences.Add($"{name}: checkpoint {saved}, this run {current}");
+            }
             Compare("seed", seed, Config.Seed);
             Compare("batch_size", batchSize, Config.BatchSize);
             Compare("demonstration steps", samples, SampleCount);
