@@ -21,7 +21,7 @@ internal sealed class FusedHeadLogProbs : autograd.SingleTensorFunction<FusedHea
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (hidden, weight, targets, extras) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (HeadExtras)vars[3]);
-        Tensor logits = Product(hidden, weight.t(), extras.Bf16);
+        Tensor logits = MatmulPrecision.MatMul(hidden, weight.t(), extras.Bf16);
         Tensor logSumExp = logits.logsumexp(1, keepdim: true);
         Tensor logProbs = logits.gather(1, targets.unsqueeze(1)).sub_(logSumExp).squeeze(1);
         if (extras.WantArgmax) extras.Argmax = logits.argmax(1);
@@ -38,12 +38,8 @@ internal sealed class FusedHeadLogProbs : autograd.SingleTensorFunction<FusedHea
         // Over the saved logits: softmax, times −g, plus g at each row's target.
         Tensor gradLogits = logits.sub_(logSumExp).exp_().mul_(g.neg()).scatter_add_(1, targets.unsqueeze(1), g);
         bool bf16 = ((HeadExtras)ctx.get_data("extras")).Bf16;
-        return [Product(gradLogits, weight, bf16), Product(gradLogits.t(), hidden, bf16), null!, null!];
+        return [MatmulPrecision.MatMul(gradLogits, weight, bf16), MatmulPrecision.MatMul(gradLogits.t(), hidden, bf16), null!, null!];
     }
-
-    // In bfloat16 the product's inputs are rounded and its result widened back, as autocast does.
-    private static Tensor Product(Tensor left, Tensor right, bool bf16)
-        => bf16 ? left.to(ScalarType.BFloat16).matmul(right.to(ScalarType.BFloat16)).to(ScalarType.Float32) : left.matmul(right);
 }
 
 /// <summary>What <see cref="FusedHeadLogProbs"/> can also compute from the logits it never returns (a sweep over them, so only on request).</summary>

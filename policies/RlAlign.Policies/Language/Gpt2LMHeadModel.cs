@@ -93,9 +93,7 @@ public sealed partial class Gpt2LMHeadModel : nn.Module
     }
 
     /// <summary>The tied output head: <paramref name="hidden"/> [..., n_embd] times the token embedding, giving [..., vocab_size].</summary>
-    public Tensor Logits(Tensor hidden) => Bf16Matmuls
-        ? matmul(hidden.to(ScalarType.BFloat16), TokenEmbedding.to(ScalarType.BFloat16).t()).to(ScalarType.Float32)
-        : matmul(hidden, TokenEmbedding.t());
+    public Tensor Logits(Tensor hidden) => MatmulPrecision.MatMul(hidden, TokenEmbedding.t(), Bf16Matmuls);
 
     /// <summary>
     /// log p(token_t | tokens before t) for t = 1..T-1, shape [batch, T - 1]: the per-token log-probabilities that

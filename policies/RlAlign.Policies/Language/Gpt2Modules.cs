@@ -177,6 +177,10 @@ internal sealed class Gpt2Transformer : nn.Module
 internal sealed class MatmulPrecision
 {
     public bool Bf16 { get; set; }
+
+    /// <summary><paramref name="left"/> · <paramref name="right"/>; in bfloat16 the inputs are rounded and the result widened back to float32, as autocast does.</summary>
+    public static Tensor MatMul(Tensor left, Tensor right, bool bf16)
+        => bf16 ? left.to(ScalarType.BFloat16).matmul(right.to(ScalarType.BFloat16)).to(ScalarType.Float32) : left.matmul(right);
 }
 
 /// <summary>
