@@ -65,9 +65,9 @@ internal static class AlignBench
     /// different seeds. Runs are matched by the <c>experiment</c> name in their config.yaml; the latest run of an
     /// experiment and seed counts.
     /// </summary>
-    public static int Summarize(IReadOnlyList<string> experimentNames, IReadOnlyList<string> runDirectories, string outputDirectory)
+    public static int Summarize(string[] experimentNames, IReadOnlyList<string> runDirectories, string outputDirectory)
     {
-        var found = new Dictionary<(string Experiment, long Seed), (string Folder, IReadOnlyList<AlignmentEvaluation> Evaluations)>();
+        var found = new Dictionary<(string Experiment, long Seed), IReadOnlyList<AlignmentEvaluation>>();
         string? task = null;
         foreach (string directory in runDirectories)
         {
@@ -80,24 +80,18 @@ internal static class AlignBench
                 if (!experimentNames.Contains(resolved.Name)) continue;
                 task ??= resolved.Subject;
                 // Folder names end with the start time, so the ordinal order puts a rerun after the run it repeats.
-                found[(resolved.Name, resolved.Seed)] = (folder, AlignCommand.ReadEvaluations(evaluations));
+                found[(resolved.Name, resolved.Seed)] = AlignCommand.ReadEvaluations(evaluations);
             }
         }
         foreach (string name in experimentNames)
             if (!found.Keys.Any(k => k.Experiment == name))
                 throw new ArgumentException($"--from-runs: no finished run of experiment '{name}' (a folder with config.yaml and evaluation.csv) in {string.Join(", ", runDirectories)}.");
-        var runs = found.OrderBy(f => f.Key.Seed).ThenBy(f => IndexOf(experimentNames, f.Key.Experiment))
-            .Select(f => new AlignBenchRun(f.Key.Experiment, f.Key.Seed, f.Value.Evaluations)).ToList();
+        var runs = found.OrderBy(f => f.Key.Seed).ThenBy(f => Array.IndexOf(experimentNames, f.Key.Experiment))
+            .Select(f => new AlignBenchRun(f.Key.Experiment, f.Key.Seed, f.Value)).ToList();
         var summary = new AlignBenchSummary(runs);
         if (summary.Seeds.Count == 0) throw new ArgumentException($"--from-runs: no seed was run by every one of {string.Join(", ", experimentNames)}.");
         Write(summary, task!, experimentNames, outputDirectory);
         return RlAlignCommand.ExitOk;
-    }
-
-    private static int IndexOf(IReadOnlyList<string> names, string name)
-    {
-        for (int i = 0; i < names.Count; i++) if (names[i] == name) return i;
-        return -1;
     }
 
     private static void Write(AlignBenchSummary summary, string task, IEnumerable<string> experimentNames, string directory)

@@ -195,9 +195,11 @@ public static class AlignCommand
             .OrderByDescending(c => c.Step).Cast<(string Path, int Step)?>().FirstOrDefault();
     }
 
+    private const string EvaluationHeader = "round,oracle_reward,oracle_reward_stderr,fully_correct,win_rate_vs_sft,kl_to_sft";
+
     private static void WriteEvaluations(RunFolder run, IReadOnlyList<AlignmentEvaluation> evaluations)
     {
-        var csv = new System.Text.StringBuilder("round,oracle_reward,oracle_reward_stderr,fully_correct,win_rate_vs_sft,kl_to_sft\n");
+        var csv = new System.Text.StringBuilder(EvaluationHeader).Append('\n');
         foreach (AlignmentEvaluation e in evaluations)
             csv.AppendLine(string.Join(',', new object[] { e.Round, e.MeanReward, e.RewardStandardError, e.FullyCorrectRate, e.WinRateVsSft, e.KlToSft }
                 .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
@@ -208,8 +210,7 @@ public static class AlignCommand
     internal static IReadOnlyList<AlignmentEvaluation> ReadEvaluations(string path)
     {
         string[] lines = File.ReadAllLines(path);
-        const string header = "round,oracle_reward,oracle_reward_stderr,fully_correct,win_rate_vs_sft,kl_to_sft";
-        if (lines.Length == 0 || lines[0] != header) throw new FormatException($"{path}:1: expected the header '{header}'.");
+        if (lines.Length == 0 || lines[0] != EvaluationHeader) throw new FormatException($"{path}:1: expected the header '{EvaluationHeader}'.");
         var evaluations = new List<AlignmentEvaluation>();
         for (int i = 1; i < lines.Length; i++)
         {
