@@ -79,3 +79,11 @@ internal static class TensorAssert
 
     public static float[] ToArray(Tensor tensor) => tensor.detach().cpu().contiguous().to(ScalarType.Float32).data<float>().ToArray();
 }
+
+/// <summary>Process settings for every test, as the CLI makes them before libtorch is loaded: MKL's feature-chosen kernels on AMD CPUs.</summary>
+[SetUpFixture]
+public sealed class TorchSettings
+{
+    [OneTimeSetUp]
+    public void Apply() => Policies.TorchRuntime.UseMklFeatureKernelsOnAmd();
+}

@@ -70,7 +70,7 @@ public sealed class LmBenchmarks
 
             var (wall, cpu) = MedianSeconds(Step, warmUp: 3, measured: 20);
             int tokens = 2 * Pairs * (PromptLength + CompletionLength);
-            Report($"DPO step, {size}, {threads} thread(s), {head} logits: {wall:F3} s median of 20, {tokens / wall:F0} tokens/s (CPU {cpu:F3} s per step; load average {LoadAverage()})");
+            Report($"DPO step, {size}, {threads} thread(s), {head} logits: {wall:F3} s median of 20, {tokens / wall:F0} tokens/s (CPU {cpu:F3} s per step; load average {LoadAverage()}; {Policies.TorchRuntime.DescribeMklKernels()})");
         }
         finally
         {
@@ -96,7 +96,7 @@ public sealed class LmBenchmarks
             foreach (bool useCache in new[] { true, false })
             {
                 var (wall, cpu) = MedianSeconds(() => model.Generate(prompts, null, options with { UseCache = useCache }, generator).Dispose(), warmUp: 1, measured: 5);
-                Report($"generate 8 x 64 tokens, {size}, {threads} thread(s), {(useCache ? "KV cache" : "no cache")}: {wall:F3} s median of 5, {8 * 64 / wall:F0} tokens/s (CPU {cpu:F3} s per call; load average {LoadAverage()})");
+                Report($"generate 8 x 64 tokens, {size}, {threads} thread(s), {(useCache ? "KV cache" : "no cache")}: {wall:F3} s median of 5, {8 * 64 / wall:F0} tokens/s (CPU {cpu:F3} s per call; load average {LoadAverage()}; {Policies.TorchRuntime.DescribeMklKernels()})");
             }
         }
         finally

@@ -166,7 +166,7 @@ public sealed class AlignBenchSummary
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"{Seeds.Count} seeds ({string.Join(", ", Seeds)}), rounds 0 (after SFT) to {Rounds - 1}. Every experiment ran on the same seeds: same SFT model, same first round, so differences are paired by seed.");
         text.AppendLine("Cells are the mean over seeds ± its standard error; \"higher in\" counts the seeds where the first experiment's value is above the other's.");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {Policies.TorchRuntime.DescribeMklKernels()}.");
         foreach (var (title, metric) in Metrics)
         {
             text.AppendLine();

@@ -121,7 +121,7 @@ public static class BenchCommand
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"{rows.Count} seeds × {experiment.Ppo.TotalTimesteps:N0} steps; threshold {goal} on the mean of the last {window} episodes.");
         text.AppendLine(CultureInfo.InvariantCulture, $"Seeds reaching it: {rows.Count(r => r.StepReached is not null)}/{rows.Count}.");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, torch_threads {experiment.Ppo.TorchThreads}, device {experiment.Ppo.Device}.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, torch_threads {experiment.Ppo.TorchThreads}, device {experiment.Ppo.Device}, {Policies.TorchRuntime.DescribeMklKernels()}.");
         text.AppendLine();
         text.AppendLine($"| seed | reached {goal} at step | final mean (last {window}) | eval (deterministic) | SPS | wall time (s) |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|");
