@@ -39,7 +39,7 @@ public static partial class TorchRuntime
     /// Intel CPUs, instead of its generic path: every float32 <c>matmul</c>, <c>linear</c> and their gradients then run
     /// on MKL's AVX2 or AVX-512 kernels. On the development machine's AMD EPYC that made GPT-2's products 1.7–2.4× and a
     /// <c>small</c> DPO step 1.7× faster. Results stay float32, with the rounding of MKL's kernels for those features.
-    /// It loads <c>librlalign_mkl_amd_shim.so</c> (built from native/rlalign_mkl_amd_shim.c beside this assembly) into the
+    /// It loads <c>librlalign_mkl_amd_shim.so</c> (built from native/rlalign_mkl_amd_shim.c, found beside this assembly) into the
     /// global symbol scope, so it must run before libtorch is loaded, that is before the process's first TorchSharp call.
     /// Does nothing on other CPUs and systems, or where <c>RLALIGN_MKL_AMD_SHIM=0</c>.
     /// </summary>
@@ -60,9 +60,10 @@ public static partial class TorchRuntime
             DlClose(loadedTorch);
             return MklKernels.TorchAlreadyLoaded;
         }
+        // Beside the assembly in this repository's builds; under runtimes/ where a program references the NuGet package.
         string? shim = new[] { Path.GetDirectoryName(typeof(TorchRuntime).Assembly.Location), AppContext.BaseDirectory }
             .Where(directory => !string.IsNullOrEmpty(directory))
-            .Select(directory => Path.Combine(directory!, MklShimFile))
+            .SelectMany(directory => new[] { Path.Combine(directory!, MklShimFile), Path.Combine(directory!, "runtimes", "linux-x64", "native", MklShimFile) })
             .FirstOrDefault(File.Exists);
         if (shim is null) return MklKernels.ShimUnavailable;
         // RTLD_GLOBAL puts the shim's mkl_serv_intel_cpu_true ahead of libtorch's own in every later symbol lookup.
