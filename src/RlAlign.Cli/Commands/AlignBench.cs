@@ -62,8 +62,8 @@ internal static class AlignBench
 
     /// <summary>
     /// Summarises finished task runs instead of running new ones, e.g. the runs of benches that ran side by side on
-    /// different seeds. Runs are matched by the <c>experiment</c> name in their config.yaml; the latest run of an
-    /// experiment and seed counts.
+    /// different seeds. Each folder is a run or holds runs. Runs are matched by the <c>experiment</c> name in their
+    /// config.yaml; the latest run of an experiment and seed counts.
     /// </summary>
     public static int Summarize(string[] experimentNames, IReadOnlyList<string> runDirectories, string outputDirectory)
     {
@@ -72,10 +72,11 @@ internal static class AlignBench
         foreach (string directory in runDirectories)
         {
             if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"--from-runs: the folder '{directory}' does not exist.");
-            foreach (string folder in Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
+            // A run folder itself, or a folder holding runs (such as runs/).
+            IEnumerable<string> folders = IsFinishedRun(directory) ? [directory] : Directory.GetDirectories(directory).Order(StringComparer.Ordinal);
+            foreach (string folder in folders.Where(IsFinishedRun))
             {
                 string config = Path.Combine(folder, "config.yaml"), evaluations = Path.Combine(folder, AlignCommand.EvaluationFileName);
-                if (!File.Exists(config) || !File.Exists(evaluations)) continue;
                 ResolvedAlignExperiment resolved = ResolvedAlignExperiment.Resolve(Experiment.Load(config));
                 if (!experimentNames.Contains(resolved.Name)) continue;
                 task ??= resolved.Subject;
@@ -93,6 +94,9 @@ internal static class AlignBench
         Write(summary, task!, experimentNames, outputDirectory);
         return RlAlignCommand.ExitOk;
     }
+
+    private static bool IsFinishedRun(string folder) =>
+        File.Exists(Path.Combine(folder, "config.yaml")) && File.Exists(Path.Combine(folder, AlignCommand.EvaluationFileName));
 
     private static void Write(AlignBenchSummary summary, string task, IEnumerable<string> experimentNames, string directory)
     {

@@ -25,7 +25,7 @@ public static class BenchCommand
         var threshold = new Option<double?>("--threshold") { Description = "Return to reach (default: the env's reward threshold, e.g. 475 for CartPole-v1)." };
         var window = new Option<int>("--window") { Description = "Episodes in the moving mean compared with the threshold.", DefaultValueFactory = _ => 20 };
         var runsDirectory = new Option<string>("--runs-dir") { Description = "Where run folders and the summary are written.", DefaultValueFactory = _ => "runs" };
-        var fromRuns = new Option<string[]>("--from-runs") { AllowMultipleArgumentsPerToken = true, Description = "Alignment experiments only: summarise the finished runs in these folders (e.g. of benches run side by side) instead of running new ones." };
+        var fromRuns = new Option<string[]>("--from-runs") { AllowMultipleArgumentsPerToken = true, Description = "Alignment experiments only: summarise finished runs instead of running new ones (e.g. of benches run side by side): run folders, or folders holding runs such as runs/." };
         var overrides = new ExperimentOverrides();
         var command = new Command("bench", "Benchmark an experiment over several seeds: threshold reached (and when), SPS, wall time; alignment experiments: oracle reward per round, paired by seed. `bench envs` measures raw env speed.")
         {

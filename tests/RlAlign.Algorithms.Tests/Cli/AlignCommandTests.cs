@@ -93,6 +93,12 @@ public class AlignCommandTests
         code = await RlAlignCommand.RunAsync(["bench", "apo-tiny", "dpo-tiny", "--from-runs", RunsDirectory, "--runs-dir", again], output);
         Assert.That(code, Is.EqualTo(0), output.ToString());
         Assert.That(File.ReadAllText(Directory.GetFiles(again, "bench__arithmetic__apo-tiny_vs_dpo-tiny__*.md").Single()), Is.EqualTo(summary));
+
+        // ... and so do the run folders named one by one.
+        string byRun = Path.Combine(_directory, "by-run");
+        code = await RlAlignCommand.RunAsync(["bench", "apo-tiny", "dpo-tiny", "--from-runs", .. runs.Select(r => Path.Combine(RunsDirectory, r!)), "--runs-dir", byRun], output);
+        Assert.That(code, Is.EqualTo(0), output.ToString());
+        Assert.That(File.ReadAllText(Directory.GetFiles(byRun, "bench__arithmetic__apo-tiny_vs_dpo-tiny__*.md").Single()), Is.EqualTo(summary));
     }
 
     [Test]
