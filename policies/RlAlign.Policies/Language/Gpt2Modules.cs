@@ -30,9 +30,7 @@ internal sealed class Conv1D : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         long[] outputShape = [.. input.shape[..^1], _weight.shape[1]];
-        Tensor rows = input.reshape(-1, _weight.shape[0]);
-        if (!_precision.Bf16) return _bias.addmm(rows, _weight).view(outputShape);
-        return _bias.to(ScalarType.BFloat16).addmm(rows.to(ScalarType.BFloat16), _weight.to(ScalarType.BFloat16)).to(ScalarType.Float32).view(outputShape);
+        return MatmulPrecision.AddMatMul(_bias, input.reshape(-1, _weight.shape[0]), _weight, _precision.Bf16).view(outputShape);
     }
 }
 
@@ -181,6 +179,12 @@ internal sealed class MatmulPrecision
     /// <summary><paramref name="left"/> · <paramref name="right"/>; in bfloat16 the inputs are rounded and the result widened back to float32, as autocast does.</summary>
     public static Tensor MatMul(Tensor left, Tensor right, bool bf16)
         => bf16 ? left.to(ScalarType.BFloat16).matmul(right.to(ScalarType.BFloat16)).to(ScalarType.Float32) : left.matmul(right);
+
+    /// <summary><paramref name="bias"/> + <paramref name="left"/> · <paramref name="right"/> (one <c>addmm</c>), rounded and widened as <see cref="MatMul"/>.</summary>
+    public static Tensor AddMatMul(Tensor bias, Tensor left, Tensor right, bool bf16)
+        => bf16
+            ? bias.to(ScalarType.BFloat16).addmm(left.to(ScalarType.BFloat16), right.to(ScalarType.BFloat16)).to(ScalarType.Float32)
+            : bias.addmm(left, right);
 }
 
 /// <summary>
